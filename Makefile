@@ -1,0 +1,87 @@
+# Cocrea — `make run` serves the site on embedded defaults; `make test` runs the suite.
+# Both create .venv and install on first use and skip what is already done.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+SERVICE_MARKERS := postgres or redis or opensearch
+
+.DEFAULT_GOAL := help
+.PHONY: help install run serve test test-embedded lint format messages services-up services-down clean
+
+help:
+	@echo "make run            set up on embedded defaults and serve http://$(HOST):$(PORT)"
+	@echo "make test           run the whole test suite (real services if 'make services-up' ran)"
+	@echo "make test-embedded  run the suite on the embedded defaults only"
+	@echo "make services-up    start PostgreSQL, Redis and OpenSearch on loopback"
+	@echo "make services-down  stop them and delete their data"
+	@echo "make lint           ruff and migrations check"
+
+# --- setup -------------------------------------------------------------------------
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Cocrea needs Python 3.11"' \
+		|| { echo "error: $(PYTHON) is not Python 3.11"; exit 1; }
+	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+		echo "error: could not create $(VENV); on Debian: apt-get install python3-venv"; exit 1; }
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c requirements.lock -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+# Compiled with GNU msgfmt when the machine has it, otherwise with Babel (pure Python).
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(VENV)/.installed
+	@if command -v msgfmt >/dev/null; then msgfmt --check -o $@ $<; \
+		else $(BIN)/pybabel compile -i $< -o $@; fi
+
+messages: $(MO_FILES)
+
+var/.static: $(VENV)/.installed $(shell find static -type f 2>/dev/null)
+	@mkdir -p var
+	DJANGO_SETTINGS_MODULE=cocrea.settings.dev $(BIN)/python manage.py collectstatic --noinput -v0
+	@touch $@
+
+# --- run -------------------------------------------------------------------------------
+run: install messages var/.static
+	@mkdir -p var
+	DJANGO_SETTINGS_MODULE=cocrea.settings.dev $(BIN)/python manage.py migrate --noinput -v0
+	DJANGO_SETTINGS_MODULE=cocrea.settings.dev $(BIN)/python manage.py seed_demo
+	@echo "Serving http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	DJANGO_SETTINGS_MODULE=cocrea.settings.dev $(BIN)/uvicorn cocrea.asgi:application \
+		--host $(HOST) --port $(PORT) --lifespan off
+
+# --- tests ---------------------------------------------------------------------------
+test: install messages
+	@bash -c 'source services/load-env.sh && exec $(BIN)/pytest $(PYTEST_ARGS)'
+
+# The embedded defaults (SQLite, in-memory layer, database search), whatever is running.
+test-embedded: install messages
+	env -u DATABASE_URL -u REDIS_URL -u SEARCH_URL SEARCH_ENGINE=database \
+		$(BIN)/pytest -m "not ($(SERVICE_MARKERS))" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=cocrea.settings.dev $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# --- services --------------------------------------------------------------------------
+services-up:
+	services/up.sh
+
+services-down:
+	services/down.sh
+
+clean:
+	rm -rf var/.static var/static $(MO_FILES)

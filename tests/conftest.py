@@ -1,0 +1,57 @@
+"""Shared fixtures, and the gate for tests that need a real service.
+
+A test marked ``postgres``, ``redis`` or ``opensearch`` runs only when that service is
+configured (``make services-up`` writes the addresses ``make test`` reads). Otherwise it
+is skipped and counted in one summary line — unless ``CI=true`` or
+``COCREA_REQUIRE_SERVICES=1``, where a missing service fails the test.
+"""
+
+import os
+from collections import Counter
+
+import pytest
+from django.conf import settings
+
+SERVICE_MARKERS = ("postgres", "redis", "opensearch")
+_not_run: Counter = Counter()
+
+
+def _services_required() -> bool:
+    return os.environ.get("CI", "").lower() == "true" or os.environ.get("COCREA_REQUIRE_SERVICES") == "1"
+
+
+def _configured(service: str) -> bool:
+    if service == "postgres":
+        return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    if service == "redis":
+        return bool(settings.REDIS_URL)
+    if service == "opensearch":
+        return settings.SEARCH_ENGINE == "opensearch"
+    raise ValueError(service)
+
+
+def pytest_runtest_setup(item):
+    for service in SERVICE_MARKERS:
+        if item.get_closest_marker(service) and not _configured(service):
+            if _services_required():
+                pytest.fail(f"{service} is required here (CI) but is not configured", pytrace=False)
+            _not_run[service] += 1
+            pytest.skip(f"{service} is not configured (run `make services-up`)")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _not_run:
+        counts = ", ".join(f"{service}: {count}" for service, count in sorted(_not_run.items()))
+        terminalreporter.write_line(
+            f"NOT RUN, service not configured — {counts}. Start them with `make services-up`.", yellow=True
+        )
+    else:
+        configured = [service for service in SERVICE_MARKERS if _configured(service)]
+        terminalreporter.write_line(f"Real services used: {', '.join(configured) or 'none (embedded defaults)'}")
+
+
+@pytest.fixture
+def home_page(db):
+    from cocrea.demo import ensure_home_page
+
+    return ensure_home_page()
