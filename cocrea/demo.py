@@ -89,8 +89,11 @@ def ensure_admin() -> AdminLogin:
 
 @transaction.atomic
 def seed() -> AdminLogin:
+    from consultations import demo as consultations_demo
+
     home = ensure_home_page()
     ensure_translation(home, "en", HOME_EN)
+    consultations_demo.seed(home)
     site = Site.objects.get(is_default_site=True)
     identity = SiteIdentity.for_site(site)
     identity.organisation_name = ORGANISATION

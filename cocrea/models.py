@@ -118,3 +118,11 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from consultations.selectors import consultations_for_home, plan_index_of
+
+        context = super().get_context(request, *args, **kwargs)
+        context["consultations"] = consultations_for_home(self.locale)
+        context["plan_index"] = plan_index_of(self)
+        return context

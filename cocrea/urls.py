@@ -2,11 +2,12 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+
+from consultations.api import api_router
 
 from . import views
 
@@ -15,7 +16,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v2/", api_router.urls),
     path("sitemap.xml", sitemap, name="sitemap"),
 ]
 
@@ -26,6 +27,7 @@ if settings.DEBUG:
 
 # Everything public lives under /es/ or /en/; "/" redirects by the browser's language.
 urlpatterns += i18n_patterns(
+    path("", include("consultations.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

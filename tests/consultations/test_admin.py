@@ -1,0 +1,195 @@
+"""The editors' path through the Wagtail admin: draft, "Revisión" workflow, publish, listing."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import Page, WorkflowState
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+from cocrea.models import Territory
+from consultations.models import ConsultationPage
+from consultations.roles import EDITORS, REVIEWERS, WORKFLOW
+
+from .factories import ConsultationPageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _user(username: str, group: str):
+    user = get_user_model().objects.create_user(username, f"{username}@example.org", "clave-de-prueba-larga")
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def editor():
+    return _user("editora", EDITORS)
+
+
+@pytest.fixture
+def reviewer():
+    return _user("revisor", REVIEWERS)
+
+
+def _consultation_form(title: str, *, opens_at, closes_at, sections, action: str | None = None) -> dict:
+    data = nested_form_data(
+        {
+            "title": title,
+            "slug": "compromiso-desde-el-admin",
+            "summary": "Resumen del compromiso.",
+            "problem": rich_text("<p>Problema.</p>"),
+            "body": streamfield(
+                [
+                    ("section", {"heading": heading, "anchor": anchor, "body": rich_text("<p>Texto</p>")})
+                    for heading, anchor in sections
+                ]
+            ),
+            "opens_at": timezone.localtime(opens_at).strftime("%Y-%m-%d %H:%M"),
+            "closes_at": timezone.localtime(closes_at).strftime("%Y-%m-%d %H:%M"),
+            "lead_institution": "Gerencia Regional",
+            "supporting_actors": "",
+            "milestones": inline_formset([]),
+        }
+    )
+    if action:
+        data[action] = "1"
+    return data
+
+
+def test_workflow_revision_is_required_and_the_public_never_sees_the_draft(client, plan, editor, reviewer):
+    now = timezone.now()
+    client.force_login(editor)
+    add_url = reverse("wagtailadmin_pages:add", args=("consultations", "consultationpage", plan.pk))
+
+    response = client.post(
+        add_url,
+        _consultation_form(
+            "Compromiso de la editora",
+            opens_at=now - timedelta(hours=1),
+            closes_at=now + timedelta(days=7),
+            sections=[("Objetivo", "")],
+            action="action-submit",
+        ),
+    )
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    page = ConsultationPage.objects.get(slug="compromiso-desde-el-admin")
+    state = WorkflowState.objects.get(base_content_type__model="page", object_id=str(page.pk))
+    assert state.workflow.name == WORKFLOW
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert not page.live
+
+    # Editors cannot publish by themselves.
+    assert not page.permissions_for_user(editor).can_publish()
+
+    # The public sees nothing while it waits for review.
+    client.logout()
+    assert client.get(f"/es/planes/{plan.slug}/compromiso-desde-el-admin/").status_code == 404
+    assert "Compromiso de la editora" not in client.get("/es/").content.decode()
+    assert "Compromiso de la editora" not in client.get(reverse("consultations:feed-rss")).content.decode()
+
+    # The reviewer approves; the page is published and appears on the home page.
+    client.force_login(reviewer)
+    task_state = state.current_task_state
+    response = client.post(
+        reverse("wagtailadmin_pages:workflow_action", args=(page.pk, "approve", task_state.pk)), {"comment": "Bien"}
+    )
+    assert response.status_code in (200, 302)
+    page.refresh_from_db()
+    assert page.live
+    client.logout()
+    assert "Compromiso de la editora" in client.get("/es/").content.decode()
+    assert "Compromiso de la editora" in client.get(reverse("consultations:feed-rss")).content.decode()
+
+
+def test_admin_refuses_closing_before_opening_and_duplicate_anchors(client, plan, editor):
+    now = timezone.now()
+    client.force_login(editor)
+    add_url = reverse("wagtailadmin_pages:add", args=("consultations", "consultationpage", plan.pk))
+
+    response = client.post(
+        add_url,
+        _consultation_form(
+            "Fechas al revés",
+            opens_at=now + timedelta(days=5),
+            closes_at=now,
+            sections=[("Uno", "metas"), ("Dos", "metas")],
+        ),
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "La consulta debe cerrar después de abrir." in html
+    assert not ConsultationPage.objects.filter(slug="compromiso-desde-el-admin").exists()
+
+
+def test_scheduled_publishing_makes_a_page_public_at_go_live_time(client, plan):
+    page = ConsultationPageFactory.build(slug="programado", title="Compromiso programado")
+    plan.add_child(instance=page)
+    page.unpublish()
+    page.go_live_at = timezone.now() + timedelta(hours=2)
+    page.save_revision().publish()  # with a future go_live_at this only schedules it
+    page.refresh_from_db()
+    assert not page.live
+    assert client.get(f"/es/planes/{plan.slug}/programado/").status_code == 404
+
+    import time_machine
+    from django.core.management import call_command
+
+    with time_machine.travel(timezone.now() + timedelta(hours=3)):
+        call_command("publish_scheduled", verbosity=0)
+    page.refresh_from_db()
+
+    assert page.live
+    assert client.get(f"/es/planes/{plan.slug}/programado/").status_code == 200
+
+
+def test_admin_listing_filters_by_state_plan_and_territory(client, plan, admin_user):
+    now = timezone.now()
+    jaen = Territory.objects.get(slug="jaen")
+    ConsultationPageFactory(parent=plan, title="Abierta en Jaén", territories=[jaen])
+    ConsultationPageFactory(
+        parent=plan, title="Próxima sin territorio", opens_at=now + timedelta(days=3), closes_at=now + timedelta(days=9)
+    )
+    client.force_login(admin_user)
+    url = reverse("consultation_listing:index")
+
+    open_html = client.get(url, {"state": "open"}).content.decode()
+    upcoming_html = client.get(url, {"state": "upcoming"}).content.decode()
+    jaen_html = client.get(url, {"territories": jaen.pk}).content.decode()
+    plan_html = client.get(url, {"plan": plan.pk}).content.decode()
+
+    assert "Abierta en Jaén" in open_html and "Próxima sin territorio" not in open_html
+    assert "Próxima sin territorio" in upcoming_html and "Abierta en Jaén" not in upcoming_html
+    assert "Abierta en Jaén" in jaen_html and "Próxima sin territorio" not in jaen_html
+    assert "Abierta en Jaén" in plan_html and "Próxima sin territorio" in plan_html
+
+
+def test_revisions_can_be_compared(client, plan, admin_user):
+    page = ConsultationPageFactory(parent=plan, title="Primera versión")
+    first = page.save_revision()
+    page.title = "Segunda versión"
+    second = page.save_revision()
+    client.force_login(admin_user)
+
+    response = client.get(reverse("wagtailadmin_pages:revisions_compare", args=(page.pk, first.pk, second.pk)))
+
+    assert response.status_code == 200
+    assert "Segunda versión" in response.content.decode()
+
+
+def test_preview_renders_the_draft_for_editors(client, plan, admin_user):
+    page = ConsultationPageFactory(parent=plan)
+    client.force_login(admin_user)
+
+    response = client.get(reverse("wagtailadmin_pages:view_draft", args=(page.pk,)))
+
+    assert response.status_code == 200
+    assert page.title in response.content.decode()
+
+
+def test_root_page_has_the_revision_workflow():
+    assert Page.get_first_root_node().get_workflow().name == WORKFLOW
