@@ -7,3 +7,5 @@ DEBUG = True
 # A fixed key is fine for a laptop; production.py refuses to start without SECRET_KEY.
 SECRET_KEY = _SECRET_KEY or "cocrea-development-only-not-secret"
 INTERNAL_IPS = ["127.0.0.1"]
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
