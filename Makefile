@@ -50,6 +50,7 @@ var/.static: $(VENV)/.installed $(shell find static -type f 2>/dev/null)
 	@touch $@
 
 # --- run -------------------------------------------------------------------------------
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: install messages var/.static
 	@mkdir -p var
 	DJANGO_SETTINGS_MODULE=cocrea.settings.dev $(BIN)/python manage.py migrate --noinput -v0
