@@ -6,6 +6,7 @@ is skipped and counted in one summary line — unless ``CI=true`` or
 ``COCREA_REQUIRE_SERVICES=1``, where a missing service fails the test.
 """
 
+import logging
 import os
 from collections import Counter
 
@@ -55,3 +56,19 @@ def home_page(db):
     from cocrea.demo import ensure_home_page
 
     return ensure_home_page()
+
+
+@pytest.fixture
+def plan(home_page):
+    from tests.consultations.factories import ActionPlanPageFactory, PlanIndexPageFactory
+
+    index = PlanIndexPageFactory(parent=home_page)
+    return ActionPlanPageFactory(parent=index)
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_swallowed_search_errors(caplog):
+    """Wagtail's indexing logs and swallows engine errors; in tests they must fail loudly."""
+    yield
+    errors = [r for r in caplog.records if r.name.startswith("modelsearch") and r.levelno >= logging.ERROR]
+    assert not errors, f"search indexing failed: {errors[0].getMessage()}"

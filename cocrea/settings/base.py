@@ -174,7 +174,7 @@ if SEARCH_ENGINE != "database":
     WAGTAILSEARCH_BACKENDS["default"].update(
         {
             "URLS": [SEARCH_URL],
-            "INDEX": f"{SEARCH_INDEX_PREFIX}-wagtail",
+            "INDEX_PREFIX": f"{SEARCH_INDEX_PREFIX}-wagtail-",
             "TIMEOUT": env_int("SEARCH_TIMEOUT", 5),
             "OPTIONS": {},
             "INDEX_SETTINGS": {},

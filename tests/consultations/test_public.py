@@ -187,3 +187,36 @@ def test_english_home_falls_back_to_spanish_consultations(client, consultations)
 
 def test_unknown_page_is_404(client, plan):
     assert client.get(plan.url + "no-existe/").status_code == 404
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_every_page_type_renders_in_both_languages(client, plan, consultations, language):
+    from cocrea.demo import HOME_EN, ensure_home_page, ensure_translation
+
+    ensure_translation(ensure_home_page(), "en", HOME_EN)
+    english = Locale.objects.get(language_code="en")
+    pages = [plan.get_parent(), plan, consultations["open"], consultations["closed"]]
+    if language == "en":
+        for consultation in pages[2:]:
+            consultation.copy_for_translation(english, copy_parents=True).save_revision().publish()
+        pages = [page.get_translation(english) for page in pages]
+
+    for page in pages:
+        response = client.get(page.url)
+        assert response.status_code == 200, page.url
+        assert f'<html lang="{language}">' in response.content.decode()
+
+
+def test_api_serves_a_plan_with_its_timeline(client, plan):
+    from datetime import date
+
+    from consultations.models import PlanMilestone
+
+    PlanMilestone.objects.create(page=plan, date=date(2026, 5, 1), kind="adoption", title="Aprobación del plan")
+
+    response = client.get(f"/api/v2/pages/{plan.pk}/")
+    data = response.json()
+
+    assert data["period_start"] == 2025
+    assert data["timeline"][0]["title"] == "Aprobación del plan"
+    assert data["timeline"][0]["kind"] == "adoption"
