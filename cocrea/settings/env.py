@@ -55,8 +55,11 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+def env_choice(name: str, choices: tuple[str, ...], default: str, *, unsupported: dict[str, str] | None = None) -> str:
+    """One of ``choices``; a value in ``unsupported`` is refused with its own reason."""
     value = (env_str(name, default) or default).strip().lower()
+    if unsupported and value in unsupported:
+        raise ImproperlyConfigured(f"{name}={value} is not supported: {unsupported[value]}")
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}.")
     return value
