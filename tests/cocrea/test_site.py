@@ -75,3 +75,17 @@ def test_healthz(client):
 
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_unprefixed_page_path_still_redirects_to_the_language(client, seeded):
+    response = client.get("/no-existe/", headers={"accept-language": "es"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/es/no-existe/"
+
+
+def test_missing_api_object_is_a_404_not_a_redirect(client, seeded):
+    response = client.get("/api/v2/pages/999999/")
+
+    assert response.status_code == 404
+    assert response.json()["message"]
