@@ -24,6 +24,7 @@ HOME_ES = {
 }
 HOME_EN = {
     "title": "Regional Government of Cajamarca",
+    "slug": "home",
     "intro": (
         "<p>Welcome to the co-creation space of the Cajamarca region's <b>Open Government "
         "Action Plan</b>. Read the draft commitments, comment on each section and see the "
@@ -65,15 +66,18 @@ def ensure_home_page() -> HomePage:
     return home
 
 
-def ensure_translation(home: HomePage, language_code: str, fields: dict[str, str]) -> HomePage:
+def ensure_translation(page: Page, language_code: str, fields: dict[str, str]) -> Page:
+    """Publish a translation of ``page`` with ``fields`` set, unless one exists already.
+
+    Untranslated parents become aliases of the originals until an editor translates them.
+    """
     locale = Locale.objects.get(language_code=language_code)
-    existing = home.get_translation_or_none(locale)
+    existing = page.get_translation_or_none(locale)
     if existing is not None:
         return existing.specific
-    translated = home.copy_for_translation(locale)
+    translated = page.copy_for_translation(locale, copy_parents=True)
     for name, value in fields.items():
         setattr(translated, name, value)
-    translated.slug = "home"
     translated.save_revision().publish()
     return translated
 

@@ -3,11 +3,11 @@
 Idempotent: pages are found by slug and left as they are when they exist.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
-from wagtail.models import Locale
 
+from cocrea.demo import ensure_translation
 from cocrea.models import HomePage, Territory
 
 from .models import ActionPlanPage, ConsultationMilestone, ConsultationPage, OgpValue, PlanIndexPage, PlanMilestone
@@ -140,6 +140,19 @@ CONSULTATIONS = [
 ]
 
 
+PARTICIPATORY_BUDGET_EN = {
+    "title": "“Cajamarca Democrática y Participativa”: a platform for the participatory budget",
+    "summary": (
+        "A digital and face-to-face platform for people in all 13 provinces to propose, prioritise and "
+        "monitor the projects of the regional participatory budget."
+    ),
+}
+
+
+def _end_of_day_in_lima(moment: datetime) -> datetime:
+    return timezone.localtime(moment).replace(hour=23, minute=59, second=0, microsecond=0)
+
+
 def _body(sections):
     return [("section", {"heading": heading, "anchor": "", "body": text}) for heading, text in sections]
 
@@ -203,7 +216,7 @@ def seed(home: HomePage) -> ActionPlanPage:
             lead_institution=spec["lead"],
             supporting_actors=spec["actors"],
             opens_at=now + timedelta(days=opens_in),
-            closes_at=now + timedelta(days=closes_in) + timedelta(hours=23 - now.hour),
+            closes_at=_end_of_day_in_lima(now + timedelta(days=closes_in)),
         )
         page.milestones = [
             ConsultationMilestone(title="Diseño", due_date=date.today() + timedelta(days=120)),
@@ -222,19 +235,7 @@ def seed(home: HomePage) -> ActionPlanPage:
 
 
 def _translate_first_consultation(plan: ActionPlanPage) -> None:
-    """An English version of one commitment, to show translation at work.
-
-    Its parents (plan index, plan) become English aliases of the Spanish pages until an
-    editor translates them.
-    """
-    english = Locale.objects.get(language_code="en")
+    """An English version of one commitment, to show translation at work."""
     page = ConsultationPage.objects.child_of(plan).filter(slug="presupuesto-participativo").first()
-    if page is None or page.get_translation_or_none(english) is not None:
-        return
-    translated = page.copy_for_translation(english, copy_parents=True)
-    translated.title = "“Cajamarca Democrática y Participativa”: a platform for the participatory budget"
-    translated.summary = (
-        "A digital and face-to-face platform for people in all 13 provinces to propose, prioritise and "
-        "monitor the projects of the regional participatory budget."
-    )
-    translated.save_revision().publish()
+    if page is not None:
+        ensure_translation(page, "en", PARTICIPATORY_BUDGET_EN)
