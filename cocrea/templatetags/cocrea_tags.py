@@ -2,7 +2,7 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 
 register = template.Library()
 
@@ -13,14 +13,15 @@ def language_switcher(context):
     request = context["request"]
     page = context.get("page")
     current = translation.get_language()
+    translations = {}
+    if isinstance(page, Page):
+        for translated in page.get_translations(inclusive=True).live().select_related("locale"):
+            translations[translated.locale.language_code] = translated
     links = []
     for code, name in settings.LANGUAGES:
-        url = None
-        if isinstance(page, Page):
-            translated = page.get_translation_or_none(Locale.objects.filter(language_code=code).first())
-            if translated is not None and translated.live:
-                url = translated.get_url(request)
-        if url is None:
+        if code in translations:
+            url = translations[code].get_url(request)
+        else:
             url = translate_url(request.get_full_path(), code)
             if url == request.get_full_path() and code != current:
                 url = f"/{code}/"
