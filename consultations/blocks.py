@@ -1,5 +1,28 @@
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.blocks.stream_block import StreamBlockValidationError
+from wagtail.blocks.struct_block import StructBlockValidationError
+
+NO_SECTIONS = _("A commitment needs at least one section.")
+
+
+def duplicate_anchors(body) -> dict[int, ValidationError]:
+    """For each section whose anchor an earlier section already uses, its index and the error."""
+    errors: dict[int, ValidationError] = {}
+    seen: dict[str, str] = {}
+    for index, block in enumerate(body):
+        anchor = block.value.get("anchor") if block.block_type == "section" else None
+        if not anchor:
+            continue
+        if anchor in seen:
+            errors[index] = ValidationError(
+                _("The anchor “%(anchor)s” is used by the sections “%(first)s” and “%(second)s”."),
+                params={"anchor": anchor, "first": seen[anchor], "second": block.value["heading"]},
+            )
+        else:
+            seen[anchor] = block.value["heading"]
+    return errors
 
 
 class SectionBlock(blocks.StructBlock):
@@ -29,6 +52,16 @@ class SectionBlock(blocks.StructBlock):
 class CommitmentStreamBlock(blocks.StreamBlock):
     section = SectionBlock()
 
-    class Meta:
-        min_num = 1
-        block_counts = {"section": {"min_num": 1}}
+    def clean(self, value):
+        value = super().clean(value)
+        if not any(block.block_type == "section" for block in value):
+            raise StreamBlockValidationError(non_block_errors=[NO_SECTIONS])
+        errors = duplicate_anchors(value)
+        if errors:
+            # Shown on the anchor field of each section that repeats an earlier one.
+            raise StreamBlockValidationError(
+                block_errors={
+                    index: StructBlockValidationError(block_errors={"anchor": error}) for index, error in errors.items()
+                }
+            )
+        return value

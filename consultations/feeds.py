@@ -11,10 +11,6 @@ from wagtail.models import Locale
 from .selectors import consultations_for_feeds
 
 
-def _current_locale() -> Locale:
-    return Locale.objects.filter(language_code=translation.get_language()).first() or Locale.get_default()
-
-
 def _window(page) -> str:
     opens = formats.date_format(timezone.localtime(page.opens_at), "DATETIME_FORMAT")
     closes = formats.date_format(timezone.localtime(page.closes_at), "DATETIME_FORMAT")
@@ -22,10 +18,7 @@ def _window(page) -> str:
 
 
 class ConsultationsFeed(Feed):
-    def __call__(self, request, *args, **kwargs):
-        self.request = request
-        return super().__call__(request, *args, **kwargs)
-
+    # One instance serves every request: nothing request-specific may be stored on it.
     def title(self):
         return _("Public consultations")
 
@@ -36,7 +29,7 @@ class ConsultationsFeed(Feed):
         return f"/{translation.get_language()}/"
 
     def items(self):
-        return consultations_for_feeds(_current_locale())
+        return consultations_for_feeds(Locale.get_active())
 
     def item_title(self, item):
         return item.title
@@ -45,7 +38,7 @@ class ConsultationsFeed(Feed):
         return f"{item.summary}\n\n{_window(item)}"
 
     def item_link(self, item):
-        return item.get_url(self.request)
+        return item.get_url()  # the feed framework makes it absolute for the requested host
 
     def item_pubdate(self, item):
         return item.first_published_at or item.opens_at
@@ -69,7 +62,7 @@ def consultations_calendar(request):
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", _("Public consultations"))
     calendar.add("x-wr-timezone", "America/Lima")
-    for page in consultations_for_feeds(_current_locale(), limit=200):
+    for page in consultations_for_feeds(Locale.get_active(), limit=200):
         event = Event()
         event.add("uid", f"consultation-{page.translation_key}@{request.get_host()}")
         event.add("summary", _("Consultation: %(title)s") % {"title": page.title})

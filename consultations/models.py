@@ -5,10 +5,12 @@ from datetime import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
@@ -16,7 +18,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from .blocks import CommitmentStreamBlock
+from .blocks import NO_SECTIONS, CommitmentStreamBlock, duplicate_anchors
 
 INLINE_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
@@ -71,7 +73,7 @@ class ActionPlanPage(Page):
         IN_CONSULTATION = "in_consultation", _("In consultation")
         ADOPTED = "adopted", _("Adopted")
         IN_IMPLEMENTATION = "in_implementation", _("In implementation")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("plan stage", "Closed")
 
     period_start = models.PositiveSmallIntegerField(_("first year"))
     period_end = models.PositiveSmallIntegerField(_("last year"))
@@ -174,9 +176,17 @@ class PlanDocument(Orderable):
 
 
 class ConsultationState(models.TextChoices):
-    UPCOMING = "upcoming", _("Upcoming")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    UPCOMING = "upcoming", pgettext_lazy("consultation state", "Upcoming")
+    OPEN = "open", pgettext_lazy("consultation state", "Open")
+    CLOSED = "closed", pgettext_lazy("consultation state", "Closed")
+
+    def at(self, moment: datetime) -> Q:
+        """The condition a consultation's window meets when it is in this state at ``moment``."""
+        return {
+            ConsultationState.UPCOMING: Q(opens_at__gt=moment),
+            ConsultationState.OPEN: Q(opens_at__lte=moment, closes_at__gt=moment),
+            ConsultationState.CLOSED: Q(closes_at__lte=moment),
+        }[self]
 
 
 class ConsultationPage(Page):
@@ -258,15 +268,11 @@ class ConsultationPage(Page):
     def get_state_display(self) -> str:
         return ConsultationState(self.state).label
 
-    @property
-    def is_open(self) -> bool:
-        return self.state == ConsultationState.OPEN
-
     # --- sections ------------------------------------------------------------------------
     @cached_property
     def sections(self) -> list[dict]:
         return [
-            {"anchor": block.value["anchor"], "heading": block.value["heading"], "id": block.id}
+            {"anchor": block.value["anchor"], "heading": block.value["heading"]}
             for block in self.body
             if block.block_type == "section"
         ]
@@ -285,17 +291,29 @@ class ConsultationPage(Page):
         return [line.strip() for line in self.supporting_actors.splitlines() if line.strip()]
 
     # --- validation ----------------------------------------------------------------------
-    def clean(self):
-        super().clean()
+    def clean_fields(self, exclude=None):
+        """Field checks, plus the sections' anchors: unique, and assigned where blank.
+
+        Done here rather than in ``clean()`` so that, when the admin form already rejected
+        the body (and so left it out), no second, misleading error is added about it.
+        """
         errors = {}
-        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
-            errors["closes_at"] = _("The consultation must close after it opens.")
         try:
-            assign_section_anchors(self.body)
+            super().clean_fields(exclude=exclude)
         except ValidationError as error:
-            errors["body"] = error
+            errors = error.update_error_dict(errors)
+        if "body" not in (exclude or ()) and "body" not in errors:
+            try:
+                assign_section_anchors(self.body)
+            except ValidationError as error:
+                errors["body"] = error.error_list
         if errors:
             raise ValidationError(errors)
+
+    def clean(self):
+        super().clean()
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("The consultation must close after it opens.")})
 
 
 def assign_section_anchors(body) -> None:
@@ -306,17 +324,11 @@ def assign_section_anchors(body) -> None:
     """
     sections = [block for block in body if block.block_type == "section"]
     if not sections:
-        raise ValidationError(_("A commitment needs at least one section."))
-    seen: dict[str, str] = {}
-    for block in sections:
-        anchor = block.value.get("anchor")
-        if anchor:
-            if anchor in seen:
-                raise ValidationError(
-                    _("The anchor “%(anchor)s” is used by the sections “%(first)s” and “%(second)s”."),
-                    params={"anchor": anchor, "first": seen[anchor], "second": block.value["heading"]},
-                )
-            seen[anchor] = block.value["heading"]
+        raise ValidationError(NO_SECTIONS)
+    duplicates = duplicate_anchors(body)
+    if duplicates:
+        raise next(iter(duplicates.values()))
+    seen = {block.value["anchor"]: block.value["heading"] for block in sections if block.value.get("anchor")}
     for block in sections:
         if not block.value.get("anchor"):
             base = slugify(block.value["heading"])[:50].strip("-") or "seccion"

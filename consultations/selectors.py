@@ -7,7 +7,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
-from .models import ActionPlanPage, ConsultationPage, PlanIndexPage
+from cocrea.models import Territory
+
+from .models import ActionPlanPage, ConsultationPage, ConsultationState, PlanIndexPage
 
 RECENTLY_CLOSED_DAYS = 90
 
@@ -16,22 +18,31 @@ def public_consultations() -> QuerySet[ConsultationPage]:
     return ConsultationPage.objects.live().public()
 
 
-def _in_locale(pages: QuerySet, locale: Locale) -> list:
-    """Pages in ``locale``, falling back to the default language where no translation exists."""
-    default = Locale.get_default()
+def _in_locale(pages: QuerySet, locale: Locale, *, rows: int | None = None) -> list:
+    """Pages in ``locale``, falling back to the default language where no translation exists.
+
+    ``rows`` caps how many rows are read, in the queryset's order.
+    """
+    pages = pages.filter(locale__in={locale.pk, Locale.get_default().pk})[:rows]
     chosen: dict = {}
-    for page in pages.filter(locale__in={locale.pk, default.pk}):
+    for page in pages:
         if page.translation_key not in chosen or page.locale_id == locale.pk:
             chosen[page.translation_key] = page
     return list(chosen.values())
 
 
-def _attach_plans(consultations: list[ConsultationPage]) -> list[ConsultationPage]:
-    """Set ``consultation.plan`` on each, with one query for all of them."""
+def _for_cards(consultations: list[ConsultationPage]) -> list[ConsultationPage]:
+    """Set what a card shows besides the page's own fields, with two queries for all of them.
+
+    ``plan``: the parent plan. ``covers_all_territories``: whether its territories are all
+    the territories there are (the card then says so instead of listing them).
+    """
     parent_paths = {page.path[: -Page.steplen] for page in consultations}
     plans = {plan.path: plan for plan in ActionPlanPage.objects.filter(path__in=parent_paths)}
+    territory_count = Territory.objects.count()
     for page in consultations:
         page.plan = plans.get(page.path[: -Page.steplen])
+        page.covers_all_territories = len(page.territories.all()) == territory_count
     return consultations
 
 
@@ -43,14 +54,21 @@ class HomeConsultations:
 
 
 def consultations_for_home(locale: Locale, now: datetime | None = None) -> HomeConsultations:
+    """Open ones closing soonest first, upcoming ones opening soonest first, recently closed ones."""
     now = now or timezone.now()
-    pages = public_consultations().prefetch_related("territories").order_by("closes_at")
-    consultations = _attach_plans(_in_locale(pages, locale))
-    open_ = sorted((c for c in consultations if c.opens_at <= now < c.closes_at), key=lambda c: c.closes_at)
-    upcoming = sorted((c for c in consultations if now < c.opens_at), key=lambda c: c.opens_at)
-    since = now - timedelta(days=RECENTLY_CLOSED_DAYS)
-    closed = sorted((c for c in consultations if since <= c.closes_at <= now), key=lambda c: c.closes_at, reverse=True)
-    return HomeConsultations(open=open_, upcoming=upcoming, recently_closed=closed)
+    pages = (
+        public_consultations()
+        .filter(closes_at__gte=now - timedelta(days=RECENTLY_CLOSED_DAYS))
+        .prefetch_related("territories")
+    )
+    by_state: dict[ConsultationState, list[ConsultationPage]] = {state: [] for state in ConsultationState}
+    for page in _for_cards(_in_locale(pages, locale)):
+        by_state[page.state_at(now)].append(page)
+    return HomeConsultations(
+        open=sorted(by_state[ConsultationState.OPEN], key=lambda page: page.closes_at),
+        upcoming=sorted(by_state[ConsultationState.UPCOMING], key=lambda page: page.opens_at),
+        recently_closed=sorted(by_state[ConsultationState.CLOSED], key=lambda page: page.closes_at, reverse=True),
+    )
 
 
 def consultations_of_plan(plan: ActionPlanPage) -> list[ConsultationPage]:
@@ -64,9 +82,11 @@ def plans_for_index(index_page: PlanIndexPage) -> list[ActionPlanPage]:
 
 def consultations_for_feeds(locale: Locale, limit: int = 50) -> list[ConsultationPage]:
     """The most recently opening consultations, for the RSS, Atom and iCalendar feeds."""
-    pages = public_consultations().prefetch_related("territories").order_by("-opens_at")
-    consultations = sorted(_in_locale(pages, locale), key=lambda page: page.opens_at, reverse=True)
-    return _attach_plans(consultations[:limit])
+    pages = public_consultations().order_by("-opens_at").prefetch_related("territories")
+    # A consultation has at most two rows here (its language and the default), so twice
+    # the limit is always enough rows.
+    consultations = sorted(_in_locale(pages, locale, rows=2 * limit), key=lambda page: page.opens_at, reverse=True)
+    return _for_cards(consultations[:limit])
 
 
 def plan_index_of(home: Page) -> PlanIndexPage | None:

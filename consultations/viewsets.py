@@ -1,7 +1,6 @@
 """Wagtail admin screens for consultations: a flat listing filterable by plan, state and territory."""
 
 import django_filters
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
@@ -32,13 +31,7 @@ class ConsultationFilterSet(PageListingViewSet.filterset_class):
         return queryset.child_of(value) if value else queryset
 
     def filter_state(self, queryset, name, value):
-        now = timezone.now()
-        conditions = {
-            ConsultationState.UPCOMING: Q(opens_at__gt=now),
-            ConsultationState.OPEN: Q(opens_at__lte=now, closes_at__gt=now),
-            ConsultationState.CLOSED: Q(closes_at__lte=now),
-        }
-        return queryset.filter(conditions[value]) if value in conditions else queryset
+        return queryset.filter(ConsultationState(value).at(timezone.now())) if value else queryset
 
 
 class ConsultationListingViewSet(PageListingViewSet):

@@ -60,20 +60,23 @@ def _consultation_form(title: str, *, opens_at, closes_at, sections, action: str
     return data
 
 
+def _add_consultation(client, plan, title: str, **form):
+    add_url = reverse("wagtailadmin_pages:add", args=("consultations", "consultationpage", plan.pk))
+    return client.post(add_url, _consultation_form(title, **form))
+
+
 def test_workflow_revision_is_required_and_the_public_never_sees_the_draft(client, plan, editor, reviewer):
     now = timezone.now()
     client.force_login(editor)
-    add_url = reverse("wagtailadmin_pages:add", args=("consultations", "consultationpage", plan.pk))
 
-    response = client.post(
-        add_url,
-        _consultation_form(
-            "Compromiso de la editora",
-            opens_at=now - timedelta(hours=1),
-            closes_at=now + timedelta(days=7),
-            sections=[("Objetivo", "")],
-            action="action-submit",
-        ),
+    response = _add_consultation(
+        client,
+        plan,
+        "Compromiso de la editora",
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(days=7),
+        sections=[("Objetivo", "")],
+        action="action-submit",
     )
     assert response.status_code == 302, response.context["form"].errors if response.context else response
     page = ConsultationPage.objects.get(slug="compromiso-desde-el-admin")
@@ -105,24 +108,52 @@ def test_workflow_revision_is_required_and_the_public_never_sees_the_draft(clien
     assert "Compromiso de la editora" in client.get(reverse("consultations:feed-rss")).content.decode()
 
 
-def test_admin_refuses_closing_before_opening_and_duplicate_anchors(client, plan, editor):
+def test_admin_refuses_closing_before_opening(client, plan, editor):
     now = timezone.now()
     client.force_login(editor)
-    add_url = reverse("wagtailadmin_pages:add", args=("consultations", "consultationpage", plan.pk))
 
-    response = client.post(
-        add_url,
-        _consultation_form(
-            "Fechas al revés",
-            opens_at=now + timedelta(days=5),
-            closes_at=now,
-            sections=[("Uno", "metas"), ("Dos", "metas")],
-        ),
+    response = _add_consultation(
+        client, plan, "Fechas al revés", opens_at=now + timedelta(days=5), closes_at=now, sections=[("Uno", "")]
     )
 
     assert response.status_code == 200
-    html = response.content.decode()
-    assert "La consulta debe cerrar después de abrir." in html
+    assert "La consulta debe cerrar después de abrir." in response.content.decode()
+    assert not ConsultationPage.objects.filter(slug="compromiso-desde-el-admin").exists()
+
+
+def test_admin_refuses_two_sections_with_the_same_anchor(client, plan, editor):
+    now = timezone.now()
+    client.force_login(editor)
+
+    response = _add_consultation(
+        client,
+        plan,
+        "Anclas repetidas",
+        opens_at=now,
+        closes_at=now + timedelta(days=5),
+        sections=[("Uno", "metas"), ("Dos", "metas")],
+    )
+
+    # The StreamField widget shows each block's errors next to the field they concern.
+    (body_error,) = response.context["form"].errors.as_data()["body"]
+    anchor_error = body_error.block_errors[1].block_errors["anchor"]
+    assert response.status_code == 200
+    assert anchor_error.messages == ["El ancla “metas” la usan las secciones “Uno” y “Dos”."]
+    assert 0 not in body_error.block_errors
+    assert not ConsultationPage.objects.filter(slug="compromiso-desde-el-admin").exists()
+
+
+def test_admin_refuses_a_commitment_without_sections(client, plan, editor):
+    now = timezone.now()
+    client.force_login(editor)
+
+    response = _add_consultation(
+        client, plan, "Sin secciones", opens_at=now, closes_at=now + timedelta(days=5), sections=[]
+    )
+
+    (body_error,) = response.context["form"].errors.as_data()["body"]
+    assert response.status_code == 200
+    assert body_error.non_block_errors.as_data()[0].messages == ["Un compromiso necesita al menos una sección."]
     assert not ConsultationPage.objects.filter(slug="compromiso-desde-el-admin").exists()
 
 
@@ -166,6 +197,15 @@ def test_admin_listing_filters_by_state_plan_and_territory(client, plan, admin_u
     assert "Próxima sin territorio" in upcoming_html and "Abierta en Jaén" not in upcoming_html
     assert "Abierta en Jaén" in jaen_html and "Próxima sin territorio" not in jaen_html
     assert "Abierta en Jaén" in plan_html and "Próxima sin territorio" in plan_html
+
+
+def test_admin_listing_ignores_an_unknown_state(client, plan, admin_user):
+    ConsultationPageFactory(parent=plan, title="Abierta en Jaén")
+    client.force_login(admin_user)
+
+    response = client.get(reverse("consultation_listing:index"), {"state": "borrado", "plan": "no-es-un-id"})
+
+    assert response.status_code == 200
 
 
 def test_revisions_can_be_compared(client, plan, admin_user):

@@ -103,3 +103,23 @@ def test_dates_are_stored_in_utc_and_shown_in_lima(client, plan):
 
     assert ConsultationPage.objects.get(slug="horario").closes_at == CLOSES  # 23:00 UTC
     assert "31 de marzo de 2026 a las 18:00" in html  # 18:00 in Lima
+
+
+def test_a_milestone_cannot_end_before_it_starts(plan):
+    from datetime import date
+
+    from consultations.models import PlanMilestone
+
+    milestone = PlanMilestone(page=plan, date=date(2026, 5, 10), end_date=date(2026, 5, 1), title="Consulta")
+
+    with pytest.raises(ValidationError) as error:
+        milestone.full_clean()
+
+    assert "La fecha de fin no puede ser anterior a la fecha de inicio." in str(error.value)
+
+
+def test_plan_stage_and_consultation_state_agree_in_gender_in_spanish():
+    from consultations.models import ActionPlanPage, ConsultationState
+
+    assert str(ActionPlanPage.Stage.CLOSED.label) == "Cerrado"  # el plan
+    assert str(ConsultationState.CLOSED.label) == "Cerrada"  # la consulta

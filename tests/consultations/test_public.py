@@ -220,3 +220,54 @@ def test_api_serves_a_plan_with_its_timeline(client, plan):
     assert data["period_start"] == 2025
     assert data["timeline"][0]["title"] == "Aprobación del plan"
     assert data["timeline"][0]["kind"] == "adoption"
+
+
+def test_feed_links_are_absolute_page_urls(client, consultations):
+    body = client.get(reverse("consultations:feed-rss")).content.decode()
+
+    assert f"<link>http://testserver{consultations['open'].url}</link>" in body
+
+
+def test_card_says_whole_region_only_when_every_territory_is_covered(client, plan):
+    from cocrea.models import Territory
+
+    ConsultationPageFactory(parent=plan, title="En toda la región", territories=list(Territory.objects.all()))
+    assert "Toda la región" in client.get("/es/").content.decode()
+
+    Territory.objects.create(name="Provincia Nueva", slug="provincia-nueva")
+    html = client.get("/es/").content.decode()
+
+    assert "Toda la región" not in html
+    assert "Cajabamba, Cajamarca, Celendín" in html
+
+
+def test_home_leaves_out_consultations_closed_long_ago(client, plan):
+    ConsultationPageFactory(
+        parent=plan,
+        title="Cerrada hace mucho",
+        opens_at=timezone.now() - timedelta(days=300),
+        closes_at=timezone.now() - timedelta(days=200),
+    )
+
+    assert "Cerrada hace mucho" not in client.get("/es/").content.decode()
+    assert "Cerrada hace mucho" in client.get(plan.url).content.decode()
+
+
+def _count_queries(client, path) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("path", ["/es/", "/es/feeds/consultas.rss", "/es/feeds/consultas.ics"])
+def test_query_count_does_not_grow_with_the_number_of_consultations(client, plan, path):
+    ConsultationPageFactory(parent=plan)
+    client.get(path)  # warm the caches Wagtail keeps per process (sites, locales)
+    few = _count_queries(client, path)
+    for _ in range(6):
+        ConsultationPageFactory(parent=plan)
+
+    assert _count_queries(client, path) == few
