@@ -19,17 +19,28 @@ def _window(page) -> str:
 
 class ConsultationsFeed(Feed):
     # One instance serves every request: nothing request-specific may be stored on it.
+    # The "object" of the feed is the request, so links are absolute for the host asked
+    # (the sites framework's single Site would otherwise name one domain for all).
+    def get_object(self, request, *args, **kwargs):
+        return request
+
     def title(self):
         return _("Public consultations")
 
     def description(self):
         return _("Draft commitments open, or about to open, for public comment.")
 
-    def link(self):
-        return f"/{translation.get_language()}/"
+    def link(self, request):
+        return request.build_absolute_uri(f"/{translation.get_language()}/")
 
-    def items(self):
-        return consultations_for_feeds(Locale.get_active())
+    def feed_url(self, request):
+        return request.build_absolute_uri()
+
+    def items(self, request):
+        items = consultations_for_feeds(Locale.get_active())
+        for item in items:
+            item.absolute_url = request.build_absolute_uri(item.get_url(request))
+        return items
 
     def item_title(self, item):
         return item.title
@@ -38,7 +49,7 @@ class ConsultationsFeed(Feed):
         return f"{item.summary}\n\n{_window(item)}"
 
     def item_link(self, item):
-        return item.get_url()  # the feed framework makes it absolute for the requested host
+        return item.absolute_url
 
     def item_pubdate(self, item):
         return item.first_published_at or item.opens_at
