@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 SERVICE_MARKERS := postgres or redis or opensearch
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test test-embedded lint format messages services-up services-down clean
+.PHONY: help install run serve test test-embedded bench lint format messages services-up services-down clean
 
 help:
 	@echo "make run            set up on embedded defaults and serve http://$(HOST):$(PORT)"
@@ -67,6 +67,10 @@ test: install messages
 test-embedded: install messages
 	env -u DATABASE_URL -u REDIS_URL -u SEARCH_URL SEARCH_ENGINE=database \
 		$(BIN)/pytest -m "not ($(SERVICE_MARKERS))" $(PYTEST_ARGS)
+
+# Benchmarks print their figures and write JSON under bench/results/ (see bench/README.md).
+bench: install messages
+	$(BIN)/python bench/render_discussion.py
 
 lint: install
 	$(BIN)/ruff check .

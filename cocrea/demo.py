@@ -94,10 +94,12 @@ def ensure_admin() -> AdminLogin:
 @transaction.atomic
 def seed() -> AdminLogin:
     from consultations import demo as consultations_demo
+    from discussions import demo as discussions_demo
 
     home = ensure_home_page()
     ensure_translation(home, "en", HOME_EN)
-    consultations_demo.seed(home)
+    plan = consultations_demo.seed(home)
+    discussions_demo.seed(plan)
     site = Site.objects.get(is_default_site=True)
     identity = SiteIdentity.for_site(site)
     identity.organisation_name = ORGANISATION

@@ -27,7 +27,9 @@ if settings.DEBUG:
 
 # Everything public lives under /es/ or /en/; "/" redirects by the browser's language.
 urlpatterns += i18n_patterns(
+    path("", include("accounts.urls")),
     path("", include("consultations.urls")),
+    path("", include("discussions.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -15,10 +15,13 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
+from discussions.errors import NotAllowed, NotFound
+
 from .blocks import NO_SECTIONS, CommitmentStreamBlock, duplicate_anchors
+from .routes import OpenDataRoutesMixin
 
 INLINE_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
@@ -65,7 +68,7 @@ class PlanIndexPage(Page):
         return context
 
 
-class ActionPlanPage(Page):
+class ActionPlanPage(OpenDataRoutesMixin, Page):
     """An OGP action plan being co-created, e.g. "Plan de Acción de Gobierno Abierto 2025–2027"."""
 
     class Stage(models.TextChoices):
@@ -189,7 +192,7 @@ class ConsultationState(models.TextChoices):
         }[self]
 
 
-class ConsultationPage(Page):
+class ConsultationPage(OpenDataRoutesMixin, Page):
     """One draft commitment of a plan, open for comments between ``opens_at`` and ``closes_at``."""
 
     summary = models.TextField(_("summary"), max_length=600)
@@ -203,6 +206,11 @@ class ConsultationPage(Page):
     territories = ParentalManyToManyField("cocrea.Territory", blank=True, verbose_name=_("territories"))
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
+    premoderated = models.BooleanField(
+        _("pre-moderate contributions"),
+        default=False,
+        help_text=_("Hold every contribution until a moderator approves it."),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -213,6 +221,7 @@ class ConsultationPage(Page):
             [FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")])],
             heading=_("Consultation window (America/Lima time)"),
         ),
+        FieldPanel("premoderated"),
         MultiFieldPanel(
             [
                 FieldPanel("ogp_values", widget=forms.CheckboxSelectMultiple),
@@ -253,6 +262,24 @@ class ConsultationPage(Page):
         verbose_name = _("consultation")
         indexes = [models.Index(fields=["opens_at", "closes_at"])]
 
+    def get_context(self, request, *args, **kwargs):
+        from discussions.context import discussion_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(discussion_context(self.discussion_page, request))
+        return context
+
+    @cached_property
+    def discussion_page(self) -> "ConsultationPage":
+        """Translations of a consultation share one discussion: the original's."""
+        if self.translation_key and self.locale.language_code != Locale.get_default().language_code:
+            original = ConsultationPage.objects.filter(
+                translation_key=self.translation_key, locale__language_code=Locale.get_default().language_code
+            ).first()
+            if original is not None:
+                return original
+        return self
+
     # --- state -------------------------------------------------------------------------
     def state_at(self, moment: datetime) -> ConsultationState:
         if moment < self.opens_at:
@@ -276,6 +303,25 @@ class ConsultationPage(Page):
             for block in self.body
             if block.block_type == "section"
         ]
+
+    # --- the discussion target protocol (see discussions.models) --------------------------
+    def discussion_refusal(self, moment: datetime):
+        if not self.live:
+            return NotFound(_("This consultation is not published."))
+        state = self.state_at(moment)
+        if state == ConsultationState.UPCOMING:
+            return NotAllowed(_("This consultation is not open for comments yet."))
+        if state == ConsultationState.CLOSED:
+            return NotAllowed(_("This consultation is closed: it no longer takes contributions."))
+        return None
+
+    @property
+    def discussion_premoderated(self) -> bool:
+        return self.premoderated
+
+    @property
+    def discussion_sections(self) -> list[dict]:
+        return self.sections
 
     # --- values shown in the API -------------------------------------------------------
     @property

@@ -4,6 +4,8 @@ Run after every ``migrate`` (a ``post_migrate`` handler), and idempotent: it cre
 is missing and leaves what editors changed in the admin alone.
 """
 
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -36,6 +38,15 @@ COLLECTION_PERMISSIONS = {
 }
 
 
+# Moderators handle the queue; editors and government staff record reasoned responses.
+# Both screens edit contributions through the discussions services.
+MODEL_PERMISSIONS = {
+    EDITORS: [("discussions", "change_contribution")],
+    MODERATORS: [("discussions", "change_contribution")],
+    GOVERNMENT: [("discussions", "change_contribution")],
+}
+
+
 def _permission(codename: str) -> Permission:
     app_label = {"document": "wagtaildocs", "image": "wagtailimages"}.get(codename.rsplit("_", 1)[-1], "wagtailcore")
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
@@ -47,8 +58,12 @@ def ensure_roles_and_workflow() -> None:
     groups, created_groups = {}, set()
     for name in (EDITORS, REVIEWERS, MODERATORS, GOVERNMENT):
         group, created = Group.objects.get_or_create(name=name)
-        if name != GOVERNMENT:
-            group.permissions.add(admin_access)
+        group.permissions.add(admin_access)
+        for app_label, codename in MODEL_PERMISSIONS.get(name, ()):
+            # Apps after this one in INSTALLED_APPS get their permissions at their own
+            # post_migrate, later; create them now (idempotent).
+            create_permissions(apps.get_app_config(app_label), verbosity=0)
+            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
         groups[name] = group
         if created:
             created_groups.add(name)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from wagtail.models import Locale, Page
 
 from cocrea.models import Territory
+from discussions.selectors import published_counts
 
 from .models import ActionPlanPage, ConsultationPage, ConsultationState, PlanIndexPage
 
@@ -32,17 +33,26 @@ def _in_locale(pages: QuerySet, locale: Locale, *, rows: int | None = None) -> l
 
 
 def _for_cards(consultations: list[ConsultationPage]) -> list[ConsultationPage]:
-    """Set what a card shows besides the page's own fields, with two queries for all of them.
+    """Set what a card shows besides the page's own fields, with four queries for all of them.
 
     ``plan``: the parent plan. ``covers_all_territories``: whether its territories are all
     the territories there are (the card then says so instead of listing them).
+    ``contribution_count``: published contributions, counted on the original of a
+    translation, whose discussion translations share.
     """
     parent_paths = {page.path[: -Page.steplen] for page in consultations}
     plans = {plan.path: plan for plan in ActionPlanPage.objects.filter(path__in=parent_paths)}
     territory_count = Territory.objects.count()
+    originals = dict(
+        ConsultationPage.objects.filter(
+            translation_key__in={page.translation_key for page in consultations}, locale=Locale.get_default()
+        ).values_list("translation_key", "pk")
+    )
+    counts = published_counts(ConsultationPage, originals.values())
     for page in consultations:
         page.plan = plans.get(page.path[: -Page.steplen])
         page.covers_all_territories = len(page.territories.all()) == territory_count
+        page.contribution_count = counts.get(str(originals.get(page.translation_key, page.pk)), 0)
     return consultations
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import feeds
+from .routes import open_data_urlpatterns
 
 app_name = "consultations"
 
@@ -9,3 +10,5 @@ urlpatterns = [
     path("feeds/consultas.atom", feeds.ConsultationsAtomFeed(), name="feed-atom"),
     path("feeds/consultas.ics", feeds.consultations_calendar, name="calendar"),
 ]
+# Ahead of Wagtail's pages (this module is included first): see consultations.routes.
+urlpatterns += open_data_urlpatterns

@@ -22,9 +22,11 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "cocrea",
+    "accounts",
     "consultations",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.simple_translation",
@@ -46,12 +48,17 @@ INSTALLED_APPS = [
     "channels",
     "django_tasks",
     "django_tasks_db",
+    "django_comments_xtd",
+    "django_comments",
+    # After django-comments-xtd: its ready() wires a signal this app unwires.
+    "discussions",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.sitemaps",
+    "django.contrib.sites",
     "django.contrib.staticfiles",
 ]
 
@@ -202,6 +209,26 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 _email = env_email("EMAIL_URL")
 if _email:
     globals().update(_email)
+
+# --- Participants and discussions ----------------------------------------------------
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "/"
+SITE_ID = 1
+COMMENTS_APP = "django_comments_xtd"
+COMMENTS_XTD_MODEL = "discussions.models.Contribution"
+COMMENTS_XTD_CONFIRM_EMAIL = False
+COMMENTS_XTD_THREADED_EMAILS = False
+# How deep replies nest: a reply to a contribution at the deepest level joins its parent.
+COMMENTS_XTD_MAX_THREAD_LEVEL = env_int("DISCUSSIONS_MAX_DEPTH", 3)
+# Our own limit: django-comments' COMMENT_MAX_LENGTH is part of its model, and changing
+# it would ask for a migration in that third-party app.
+DISCUSSIONS_MAX_LENGTH = 5000
+DISCUSSIONS_THREADS_PER_PAGE = 20
+DISCUSSIONS_EDIT_MINUTES = 15
+DISCUSSIONS_POSTS_PER_MINUTE = env_int("DISCUSSIONS_POSTS_PER_MINUTE", 5)
+# Distinct participants whose flags hide a contribution until a moderator reviews it.
+DISCUSSIONS_FLAGS_TO_HIDE = env_int("DISCUSSIONS_FLAGS_TO_HIDE", 3)
+ACCOUNTS_CONFIRMATION_DAYS = 3
 
 # --- Wagtail -------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Cocrea"

@@ -35,7 +35,7 @@ class ConsultationPageFactory(wagtail_factories.PageFactory):
     slug = factory.Sequence(lambda n: f"compromiso-{n}")
     summary = "Un borrador de compromiso para comentar."
     problem = "<p>El problema que aborda.</p>"
-    body = factory.LazyFunction(lambda: [section("Objetivo"), section("Actividades")])
+    body = factory.LazyFunction(lambda: [section("Objetivo", "objetivo"), section("Actividades", "actividades")])
     lead_institution = "Gerencia Regional de Planeamiento"
     opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
     closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=10))

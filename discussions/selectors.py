@@ -1,0 +1,146 @@
+"""Reading a discussion: one page of threads, built with a fixed number of queries."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Contribution, Follow, Reaction, ResponseStatus, Status
+from .services import contributions_of, discussion_key
+
+ORDERINGS = {
+    "oldest": ("submit_date", "pk"),
+    "newest": ("-submit_date", "-pk"),
+    "supported": ("-support_count", "submit_date", "pk"),
+}
+ORDERING_LABELS = {"oldest": _("Oldest first"), "newest": _("Newest first"), "supported": _("Most supported")}
+DEFAULT_ORDERING = "oldest"
+
+
+@dataclass
+class Node:
+    contribution: Contribution
+    children: list["Node"] = field(default_factory=list)
+    my_reaction: str = ""
+
+
+@dataclass
+class Discussion:
+    threads: list[Node]
+    page: Page
+    ordering: str
+    response_filter: str
+    section: str
+    section_counts: dict[str, int]
+    total: int
+    following: bool
+    followed_threads: set[int]
+    response_counts: list[tuple[str, str, int]]
+    awaiting_response: int
+
+
+def shown_to(user) -> Q:
+    """Contributions a reader sees: published ones, placeholders that still carry replies,
+    and the reader's own while they wait for moderation."""
+    condition = Q(status=Status.PUBLISHED) | Q(nested_count__gt=0)
+    if user.is_authenticated:
+        condition |= Q(user=user)
+    return condition
+
+
+def _ordering(value: str) -> str:
+    return value if value in ORDERINGS else DEFAULT_ORDERING
+
+
+def discussion_for(
+    target, *, user, ordering: str = "", page_number=1, response_filter: str = "", section: str = ""
+) -> Discussion:
+    ordering = _ordering(ordering)
+    contributions = contributions_of(target)
+    visible = contributions.filter(shown_to(user))
+    top_level = visible.filter(level=0)
+    if response_filter in ResponseStatus.values:
+        top_level = top_level.filter(response_status=response_filter)
+    else:
+        response_filter = ""
+    if section not in {s["anchor"] for s in target.discussion_sections}:
+        section = ""
+    if section:
+        top_level = top_level.filter(section_anchor=section)
+    paginator = Paginator(
+        top_level.order_by(*ORDERINGS[ordering]).values_list("pk", flat=True), settings.DISCUSSIONS_THREADS_PER_PAGE
+    )
+    page = paginator.get_page(page_number)
+    thread_ids = list(page.object_list)
+
+    rows = list(
+        visible.filter(thread_id__in=thread_ids).select_related("author_territory").order_by("thread_id", "order")
+    )
+    reactions = {}
+    followed_threads: set[int] = set()
+    following = False
+    if user.is_authenticated and rows:
+        reactions = dict(
+            Reaction.objects.filter(user=user, contribution_id__in=[row.pk for row in rows]).values_list(
+                "contribution_id", "kind"
+            )
+        )
+    if user.is_authenticated:
+        content_type, object_pk = discussion_key(target)
+        for thread_id in Follow.objects.filter(user=user, content_type=content_type, object_pk=object_pk).values_list(
+            "thread_id", flat=True
+        ):
+            if thread_id is None:
+                following = True
+            else:
+                followed_threads.add(thread_id)
+
+    nodes = {row.pk: Node(row, my_reaction=reactions.get(row.pk, "")) for row in rows}
+    for row in rows:
+        if row.level and row.parent_id in nodes:
+            nodes[row.parent_id].children.append(nodes[row.pk])
+    threads = [nodes[pk] for pk in thread_ids if pk in nodes]
+
+    published = contributions.filter(status=Status.PUBLISHED, withdrawn_at__isnull=True)
+    section_counts = dict(
+        published.values_list("section_anchor").annotate(count=Count("pk")).values_list("section_anchor", "count")
+    )
+    counts = dict(
+        published.filter(level=0)
+        .values_list("response_status")
+        .annotate(count=Count("pk"))
+        .values_list("response_status", "count")
+    )
+    response_counts = [(status.value, status.label, counts.get(status.value, 0)) for status in ResponseStatus]
+    return Discussion(
+        threads=threads,
+        page=page,
+        ordering=ordering,
+        response_filter=response_filter,
+        section=section,
+        section_counts=section_counts,
+        total=sum(section_counts.values()),
+        following=following,
+        followed_threads=followed_threads,
+        response_counts=response_counts,
+        awaiting_response=counts.get("", 0),
+    )
+
+
+def published_counts(model, object_pks) -> dict[str, int]:
+    """Published contributions per discussion of ``model``, keyed by the target's pk as text."""
+    content_type = ContentType.objects.get_for_model(model)
+    rows = (
+        Contribution.norel_objects.filter(
+            content_type=content_type,
+            object_pk__in=[str(pk) for pk in object_pks],
+            status=Status.PUBLISHED,
+            withdrawn_at__isnull=True,
+        )
+        .values_list("object_pk")
+        .annotate(count=Count("pk"))
+    )
+    return dict(rows)

@@ -1,0 +1,379 @@
+"""Every write to a discussion goes through here: one path, one set of rules.
+
+Views, the import command and the admin call these functions; they check the rules,
+store, and schedule what follows the commit (follow-up mail now; live updates and
+indexing hook in at :func:`discussions.events.contribution_changed`).
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from accounts.models import Participant
+from consultations.roles import GOVERNMENT
+
+from . import events
+from .errors import NotAllowed, NotFound, Refused, TooManyPosts
+from .markup import render_markdown
+from .models import (
+    Channel,
+    Contribution,
+    Flag,
+    FlagReason,
+    Follow,
+    Reaction,
+    ReactionKind,
+    ResponseStatus,
+    Status,
+)
+
+
+# --- who may write ---------------------------------------------------------------------
+def participant_refusal(user) -> Refused | None:
+    """Why ``user`` may not write in discussions, or None if they may."""
+    if user is None or not user.is_authenticated:
+        return NotAllowed(_("Log in or register to take part."))
+    participant = getattr(user, "participant", None)
+    if participant is None:
+        return NotAllowed(_("Complete your participant profile to take part."))
+    if not participant.is_confirmed:
+        return NotAllowed(_("Confirm your e-mail address to take part: we sent you a link."))
+    if participant.is_suspended:
+        return NotAllowed(_("Your participation is suspended: %(reason)s") % {"reason": participant.suspension_reason})
+    return None
+
+
+def is_government(user) -> bool:
+    return user.is_authenticated and user.groups.filter(name=GOVERNMENT).exists()
+
+
+def _check_target_open(target, moment: datetime) -> None:
+    refusal = target.discussion_refusal(moment)
+    if refusal is not None:
+        raise refusal
+
+
+def clean_text(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise Refused(_("Write something before sending."))
+    if len(text) > settings.DISCUSSIONS_MAX_LENGTH:
+        raise Refused(
+            _("Contributions are limited to %(limit)d characters; this one has %(count)d.")
+            % {"limit": settings.DISCUSSIONS_MAX_LENGTH, "count": len(text)}
+        )
+    return text
+
+
+def _check_rate(user, moment: datetime) -> None:
+    recent = Contribution.objects.filter(user=user, submit_date__gt=moment - timedelta(minutes=1)).count()
+    if recent >= settings.DISCUSSIONS_POSTS_PER_MINUTE:
+        raise TooManyPosts(
+            _("You have sent %(count)d contributions in the last minute. Wait a moment and send it again.")
+            % {"count": recent}
+        )
+
+
+def _reply_parent(parent: Contribution) -> Contribution:
+    """The contribution a reply really attaches to: the deepest allowed level at most."""
+    max_level = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
+    while parent.level >= max_level and parent.parent_id != parent.pk:
+        parent = Contribution.objects.get(pk=parent.parent_id)
+    return parent
+
+
+def discussion_key(target) -> tuple[ContentType, str]:
+    return ContentType.objects.get_for_model(target), str(target.pk)
+
+
+def contributions_of(target):
+    content_type, object_pk = discussion_key(target)
+    # norel_objects: django-comments-xtd's default manager joins users and content types.
+    return Contribution.norel_objects.filter(content_type=content_type, object_pk=object_pk)
+
+
+# --- contributions ---------------------------------------------------------------------
+@transaction.atomic
+def contribution_create(
+    *,
+    target,
+    author: AbstractBaseUser | None,
+    text: str,
+    section_anchor: str = "",
+    parent: Contribution | None = None,
+    official: bool = False,
+    follow: bool = False,
+    ip_address: str | None = None,
+    channel: str = Channel.WEB,
+    author_name: str = "",
+    author_sector: str = "",
+    author_territory=None,
+    submitted_at: datetime | None = None,
+    import_ref: str = "",
+    check_rules: bool = True,
+) -> Contribution:
+    """Store a contribution (or a reply, with ``parent``) to ``target``'s discussion.
+
+    With ``check_rules`` (every web post), the target must be open, the author a
+    confirmed participant within the rate limit. Imports of contributions gathered
+    offline pass ``check_rules=False`` and name the author themselves.
+    """
+    moment = timezone.now()
+    text = clean_text(text)
+    if check_rules:
+        _check_target_open(target, moment)
+        refusal = participant_refusal(author)
+        if refusal:
+            raise refusal
+        _check_rate(author, moment)
+    if official and not is_government(author):
+        raise NotAllowed(_("Only government accounts can post an official reply."))
+    content_type, object_pk = discussion_key(target)
+    if parent is not None:
+        if (parent.content_type_id, parent.object_pk) != (content_type.pk, object_pk):
+            raise Refused(_("You can only reply to a contribution of this same discussion."))
+        if check_rules and not parent.is_visible:
+            raise Refused(_("This contribution no longer takes replies."))
+        parent = _reply_parent(parent)
+        section_anchor = parent.section_anchor
+    elif section_anchor and section_anchor not in {s["anchor"] for s in target.discussion_sections}:
+        raise NotFound(_("This commitment has no section “%(anchor)s”.") % {"anchor": section_anchor})
+
+    held = check_rules and target.discussion_premoderated
+    contribution = Contribution(
+        content_type=content_type,
+        object_pk=object_pk,
+        site_id=settings.SITE_ID,
+        parent_id=parent.pk if parent else 0,
+        section_anchor=section_anchor,
+        comment=text,
+        body_html=render_markdown(text),
+        submit_date=submitted_at or moment,
+        ip_address=ip_address,
+        channel=channel,
+        is_official=official,
+        status=Status.HELD if held else Status.PUBLISHED,
+        is_public=not held,
+        import_ref=import_ref,
+    )
+    if author is not None and author.is_authenticated:
+        _snapshot_author(contribution, author)
+    else:
+        contribution.author_display_name = author_name
+        contribution.user_name = author_name[:50]
+        contribution.author_sector = author_sector
+        contribution.author_territory = author_territory
+    contribution.save()
+    if follow and author is not None:
+        follow_set(user=author, target=target, thread=contribution.thread_id, following=True)
+    # Contributions brought in from offline channels (imports) announce nothing by mail.
+    events.contribution_changed(contribution, "created", notify=check_rules)
+    return contribution
+
+
+def _snapshot_author(contribution: Contribution, user) -> None:
+    participant: Participant = user.participant
+    contribution.user = user
+    contribution.user_name = participant.display_name[:50]
+    contribution.user_email = user.email
+    contribution.author_display_name = participant.display_name
+    contribution.author_sector = participant.sector
+    # Speaking for an organisation is shown only once an operator has verified it.
+    organisation = participant.organisation
+    contribution.author_organisation = organisation.name if organisation and organisation.verified else ""
+    contribution.author_territory_id = participant.territory_id
+
+
+def edit_deadline(contribution: Contribution) -> datetime:
+    return contribution.submit_date + timedelta(minutes=settings.DISCUSSIONS_EDIT_MINUTES)
+
+
+def can_edit(contribution: Contribution, user, moment: datetime | None = None) -> bool:
+    return (
+        user.is_authenticated
+        and contribution.user_id == user.pk
+        and contribution.is_visible
+        and (moment or timezone.now()) < edit_deadline(contribution)
+    )
+
+
+@transaction.atomic
+def contribution_edit(*, contribution: Contribution, editor, text: str) -> Contribution:
+    moment = timezone.now()
+    if contribution.user_id != editor.pk:
+        raise NotAllowed(_("Only its author can edit a contribution."))
+    if not contribution.is_visible:
+        raise NotAllowed(_("This contribution can no longer be edited."))
+    if moment >= edit_deadline(contribution):
+        raise NotAllowed(
+            _("Contributions can be edited for %(minutes)d minutes after sending; that time is over.")
+            % {"minutes": settings.DISCUSSIONS_EDIT_MINUTES}
+        )
+    _check_target_open(contribution.content_object, moment)
+    text = clean_text(text)
+    if text == contribution.comment:
+        return contribution
+    contribution.revisions.create(
+        comment=contribution.comment, created_at=contribution.edited_at or contribution.submit_date
+    )
+    contribution.comment = text
+    contribution.body_html = render_markdown(text)
+    contribution.edited_at = moment
+    contribution.save(update_fields=["comment", "body_html", "edited_at"])
+    events.contribution_changed(contribution, "edited")
+    return contribution
+
+
+@transaction.atomic
+def contribution_withdraw(*, contribution: Contribution, author) -> Contribution:
+    """The author takes their text back. The place in the thread, and its replies, stay."""
+    if contribution.user_id != author.pk:
+        raise NotAllowed(_("Only its author can withdraw a contribution."))
+    if contribution.is_withdrawn:
+        return contribution
+    contribution.revisions.all().delete()
+    contribution.comment = ""
+    contribution.body_html = ""
+    contribution.withdrawn_at = timezone.now()
+    contribution.save(update_fields=["comment", "body_html", "withdrawn_at"])
+    events.contribution_changed(contribution, "withdrawn")
+    return contribution
+
+
+# --- reactions, flags, follows ---------------------------------------------------------
+def _check_can_act(contribution: Contribution, user) -> None:
+    refusal = participant_refusal(user)
+    if refusal:
+        raise refusal
+    if not contribution.is_visible:
+        raise NotFound(_("This contribution is not available."))
+
+
+@transaction.atomic
+def reaction_set(*, contribution: Contribution, user, kind: str | None) -> Contribution:
+    """Support, disagree, or (``kind=None``) take one's reaction back. Repeating is harmless."""
+    _check_can_act(contribution, user)
+    _check_target_open(contribution.content_object, timezone.now())
+    if contribution.user_id == user.pk:
+        raise NotAllowed(_("You cannot react to your own contribution."))
+    if kind is None:
+        Reaction.objects.filter(contribution=contribution, user=user).delete()
+    elif kind in ReactionKind.values:
+        Reaction.objects.update_or_create(contribution=contribution, user=user, defaults={"kind": kind})
+    else:
+        raise Refused(_("Unknown reaction."))
+    counts = contribution.reactions.aggregate(
+        support=Count("pk", filter=Q(kind=ReactionKind.SUPPORT)),
+        disagree=Count("pk", filter=Q(kind=ReactionKind.DISAGREE)),
+    )
+    contribution.support_count, contribution.disagree_count = counts["support"], counts["disagree"]
+    contribution.save(update_fields=["support_count", "disagree_count"])
+    events.contribution_changed(contribution, "reacted")
+    return contribution
+
+
+@transaction.atomic
+def flag_create(*, contribution: Contribution, user, reason: str) -> Flag:
+    """Report a contribution; enough distinct reports hide it until a moderator decides."""
+    _check_can_act(contribution, user)
+    if reason not in FlagReason.values:
+        raise Refused(_("Choose why you are reporting this contribution."))
+    if contribution.user_id == user.pk:
+        raise NotAllowed(_("You cannot report your own contribution."))
+    try:
+        with transaction.atomic():
+            flag = Flag.objects.create(contribution=contribution, user=user, reason=reason)
+    except IntegrityError:
+        raise Refused(
+            _("You have already reported this contribution; moderators will review it."), status=409
+        ) from None
+    contribution.flag_count = contribution.flags_raised.filter(resolved_at__isnull=True).count()
+    fields = ["flag_count"]
+    if contribution.flag_count >= settings.DISCUSSIONS_FLAGS_TO_HIDE and contribution.status == Status.PUBLISHED:
+        contribution.status, contribution.is_public = Status.HELD, False
+        fields += ["status", "is_public"]
+    contribution.save(update_fields=fields)
+    if "status" in fields:
+        events.contribution_changed(contribution, "hidden")
+    return flag
+
+
+def follow_set(*, user, target, thread: int | None = None, following: bool) -> bool:
+    content_type, object_pk = discussion_key(target)
+    lookup = {"user": user, "content_type": content_type, "object_pk": object_pk, "thread_id": thread}
+    if following:
+        Follow.objects.get_or_create(**lookup)
+    else:
+        Follow.objects.filter(**lookup).delete()
+    return following
+
+
+# --- moderation ------------------------------------------------------------------------
+@transaction.atomic
+def moderation_approve(*, contribution: Contribution, moderator) -> Contribution:
+    moment = timezone.now()
+    contribution.flags_raised.filter(resolved_at__isnull=True).update(resolved_at=moment)
+    was_public = contribution.status == Status.PUBLISHED
+    contribution.status, contribution.is_public, contribution.is_removed = Status.PUBLISHED, True, False
+    contribution.flag_count, contribution.moderated_at, contribution.removal_reason = 0, moment, ""
+    contribution.save(
+        update_fields=["status", "is_public", "is_removed", "flag_count", "moderated_at", "removal_reason"]
+    )
+    log(instance=contribution, action="discussions.approve", user=moderator)
+    if not was_public:
+        events.contribution_changed(contribution, "created")
+    return contribution
+
+
+@transaction.atomic
+def moderation_remove(*, contribution: Contribution, moderator, reason: str) -> Contribution:
+    reason = (reason or "").strip()
+    if not reason:
+        raise Refused(_("Give the reason for removing it: the author will read it."))
+    moment = timezone.now()
+    contribution.flags_raised.filter(resolved_at__isnull=True).update(resolved_at=moment)
+    contribution.status, contribution.is_public, contribution.is_removed = Status.REMOVED, False, True
+    contribution.removal_reason, contribution.moderated_at, contribution.flag_count = reason, moment, 0
+    contribution.save(
+        update_fields=["status", "is_public", "is_removed", "removal_reason", "moderated_at", "flag_count"]
+    )
+    log(instance=contribution, action="discussions.remove", user=moderator, data={"reason": reason})
+    events.contribution_changed(contribution, "removed")
+    return contribution
+
+
+@transaction.atomic
+def participant_suspend(*, participant: Participant, moderator, reason: str) -> Participant:
+    reason = (reason or "").strip()
+    if not reason:
+        raise Refused(_("Give the reason for the suspension: the participant will read it."))
+    participant.suspended_at, participant.suspension_reason = timezone.now(), reason
+    participant.save(update_fields=["suspended_at", "suspension_reason"])
+    log(instance=participant, action="discussions.suspend", user=moderator, data={"reason": reason})
+    return participant
+
+
+# --- the government's reasoned response --------------------------------------------------
+@transaction.atomic
+def response_record(*, contribution: Contribution, status: str, text: str, responder) -> Contribution:
+    if not contribution.is_top_level:
+        raise Refused(_("Responses are recorded on top-level contributions; replies belong to their thread."))
+    if status not in ResponseStatus.values:
+        raise Refused(_("Choose a response status."))
+    text = (text or "").strip()
+    if not text:
+        raise Refused(_("A response needs its reason, in writing."))
+    first = not contribution.response_status
+    contribution.response_status, contribution.response_text = status, text
+    contribution.responded_at, contribution.responded_by = timezone.now(), responder
+    contribution.save(update_fields=["response_status", "response_text", "responded_at", "responded_by"])
+    log(instance=contribution, action="discussions.respond", user=responder, data={"status": status})
+    events.contribution_changed(contribution, "responded" if first else "response_edited")
+    return contribution

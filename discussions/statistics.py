@@ -1,0 +1,160 @@
+"""Who took part in a discussion: counts by territory, sector, gender and day.
+
+Counted are the contributions the public can read (published, not withdrawn), replies
+included, except the government's official replies: these figures describe the public's
+participation, not the government's answers. A participant is a registered account, or,
+for contributions gathered offline without an account, a distinct author name.
+
+Gender comes from the participant's profile and only where they consented to its use for
+statistics; everyone else, and every contribution without an account, is "not stated".
+Days are calendar days in Lima. Each breakdown is one GROUP BY query.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Case, CharField, Count, F, Q, Value, When
+from django.db.models.functions import TruncDate
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Gender
+from cocrea.models import Sector
+
+from .exports import published_of
+
+STATISTICS_TIME_ZONE = ZoneInfo("America/Lima")
+NOT_STATED = _("Not stated")
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    key: str
+    label: str
+    contributions: int
+    participants: int
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: date
+    contributions: int
+    participants: int
+
+    @property
+    def key(self) -> str:
+        return self.day.isoformat()
+
+    @property
+    def label(self) -> str:
+        return date_format(self.day, "DATE_FORMAT")
+
+
+@dataclass(frozen=True)
+class ParticipationStatistics:
+    contributions: int
+    participants: int
+    by_territory: list[GroupCount]
+    by_sector: list[GroupCount]
+    by_gender: list[GroupCount]
+    by_day: list[DayCount]
+
+
+def _counted(targets: Sequence):
+    return published_of(targets).filter(withdrawn_at__isnull=True, is_official=False).order_by()
+
+
+def _counts() -> dict:
+    return {
+        "contributions": Count("pk"),
+        "accounts": Count("user", distinct=True),
+        "offline_authors": Count("author_display_name", distinct=True, filter=Q(user__isnull=True)),
+    }
+
+
+def _participants(row: dict | None) -> int:
+    return row["accounts"] + row["offline_authors"] if row else 0
+
+
+def _by_choice(queryset, field: str, choices: list[tuple[str, str]]) -> list[GroupCount]:
+    """Every choice in its own order, counted or not, then "not stated" if anyone is."""
+    rows = {row[field]: row for row in queryset.values(field).annotate(**_counts()).order_by()}
+    groups = [
+        GroupCount(code, str(label), rows[code]["contributions"] if code in rows else 0, _participants(rows.get(code)))
+        for code, label in choices
+    ]
+    unstated = [row for code, row in rows.items() if code not in dict(choices)]
+    if unstated:
+        groups.append(
+            GroupCount(
+                "",
+                str(NOT_STATED),
+                sum(row["contributions"] for row in unstated),
+                sum(_participants(row) for row in unstated),
+            )
+        )
+    return groups
+
+
+def _by_territory(queryset) -> list[GroupCount]:
+    """Territories with contributions, the most first; "not stated" last."""
+    rows = (
+        queryset.values("author_territory__slug", "author_territory__name")
+        .annotate(**_counts())
+        .order_by("-contributions", "author_territory__name")
+    )
+    groups = [
+        GroupCount(
+            row["author_territory__slug"] or "",
+            row["author_territory__name"] or str(NOT_STATED),
+            row["contributions"],
+            _participants(row),
+        )
+        for row in rows
+    ]
+    return sorted(groups, key=lambda group: not group.key)
+
+
+def _by_gender(queryset) -> list[GroupCount]:
+    consented_gender = Case(
+        When(user__participant__gender_consent=True, then=F("user__participant__gender")),
+        default=Value(""),
+        output_field=CharField(),
+    )
+    return _by_choice(queryset.annotate(gender=consented_gender), "gender", Gender.choices)
+
+
+def _by_day(queryset) -> list[DayCount]:
+    """Every day from the first contribution to the last, days without any included."""
+    rows = (
+        queryset.annotate(day=TruncDate("submit_date", tzinfo=STATISTICS_TIME_ZONE))
+        .values("day")
+        .annotate(**_counts())
+        .order_by("day")
+    )
+    found = {row["day"]: row for row in rows}
+    if not found:
+        return []
+    first, last = min(found), max(found)
+    days = []
+    for offset in range((last - first).days + 1):
+        day = first + timedelta(days=offset)
+        row = found.get(day)
+        days.append(DayCount(day, row["contributions"] if row else 0, _participants(row)))
+    return days
+
+
+def participation_statistics(targets: Sequence) -> ParticipationStatistics:
+    """The participation in the discussions of ``targets`` (pages of one model)."""
+    queryset = _counted(targets)
+    totals = queryset.aggregate(**_counts())
+    return ParticipationStatistics(
+        contributions=totals["contributions"],
+        participants=_participants(totals),
+        by_territory=_by_territory(queryset),
+        by_sector=_by_choice(queryset, "author_sector", Sector.choices),
+        by_gender=_by_gender(queryset),
+        by_day=_by_day(queryset),
+    )
