@@ -106,4 +106,6 @@ def seed() -> AdminLogin:
     identity.contact_email = identity.contact_email or "gobiernoabierto@example.org"
     identity.is_demo = True
     identity.save()
-    return ensure_admin()
+    login = ensure_admin()
+    discussions_demo.ensure_staff_participant(get_user_model().objects.get(username=ADMIN_USERNAME))
+    return login

@@ -8,10 +8,12 @@ partners the regional government works with.
 from datetime import timedelta
 
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from accounts.models import Participant
 from accounts.services import participant_create
+from cocrea.models import Territory
 from consultations.models import ActionPlanPage, ConsultationPage
 from consultations.roles import GOVERNMENT
 
@@ -137,6 +139,22 @@ def _participants() -> dict[str, Participant]:
     government, _ = Group.objects.get_or_create(name=GOVERNMENT)
     people["gobierno"].user.groups.add(government)
     return people
+
+
+def ensure_staff_participant(user) -> Participant:
+    """Let the demo administrator take part too, as the government's open-government team."""
+    participant = Participant.objects.filter(user=user).first()
+    if participant is None:
+        participant = Participant.objects.create(
+            user=user,
+            display_name="Equipo de Gobierno Abierto (demo)",
+            sector="government",
+            territory=Territory.objects.get(slug="cajamarca"),
+            terms_accepted_at=timezone.now(),
+            email_confirmed_at=timezone.now(),
+        )
+    user.groups.add(Group.objects.get_or_create(name=GOVERNMENT)[0])
+    return participant
 
 
 def seed(plan: ActionPlanPage) -> None:

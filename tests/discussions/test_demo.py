@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth import get_user_model
 
 from cocrea.demo import seed
 from consultations.models import ConsultationPage
@@ -26,5 +27,7 @@ def test_demo_has_a_live_discussion_and_a_closed_one_with_responses(client):
     closed_html = client.get(closed_page.url).content.decode()
     assert "Se incorpora al hito 2" in closed_html
     assert Contribution.objects.filter(user_email__endswith="@example.org").exists()
+    admin = get_user_model().objects.get(username="admin")
+    assert services.participant_refusal(admin) is None and services.is_government(admin)
     for language in ("es", "en"):  # the English card counts the shared, original discussion
         assert "<dd>6</dd>" in client.get(f"/{language}/").content.decode()
