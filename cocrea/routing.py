@@ -2,8 +2,11 @@
 
 from django.urls import path
 
+from discussions.routing import websocket_urlpatterns as discussion_patterns
+
 from .consumers import PingConsumer
 
 websocket_urlpatterns = [
     path("ws/ping/", PingConsumer.as_asgi(), name="ws-ping"),
+    *discussion_patterns,
 ]

@@ -1,8 +1,12 @@
 """Writes to consultations that are more than editing a page."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from discussions import live
 
 from .models import ConsultationPage, ConsultationState
 
@@ -16,7 +20,10 @@ def consultation_close(*, page: ConsultationPage, user) -> ConsultationPage:
         raise PermissionDenied(_("You may not publish this page, so you cannot close it."))
     if page.state != ConsultationState.OPEN:
         raise ValidationError(_("Only an open consultation can be closed."))
-    page.closes_at = timezone.now()
-    revision = page.save_revision(user=user, log_action=True)
-    revision.publish(user=user)
+    with transaction.atomic():
+        page.closes_at = timezone.now()
+        revision = page.save_revision(user=user, log_action=True)
+        revision.publish(user=user)
+        content_type = ContentType.objects.get_for_model(ConsultationPage)
+        live.record_event(content_type.pk, page.pk, "discussion.closed", {})
     return page

@@ -226,3 +226,25 @@ class Follow(models.Model):
 
     def __str__(self):
         return f"{self.content_type_id}:{self.object_pk}" + (f"#c{self.thread_id}" if self.thread_id else "")
+
+
+class DiscussionEvent(models.Model):
+    """One public change in a discussion, kept so a reader who was away can catch up.
+
+    Written in the same transaction as the change (so there is no event for a change
+    that was rolled back, and no change without its event), then broadcast after the
+    commit. The payload is what every public reader may see: rendered HTML, counts.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_pk = models.CharField(max_length=64)
+    kind = models.CharField(max_length=40)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["content_type", "object_pk", "id"])]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"

@@ -300,8 +300,7 @@ def flag_create(*, contribution: Contribution, user, reason: str) -> Flag:
         contribution.status, contribution.is_public = Status.HELD, False
         fields += ["status", "is_public"]
     contribution.save(update_fields=fields)
-    if "status" in fields:
-        events.contribution_changed(contribution, "hidden")
+    events.contribution_changed(contribution, "hidden" if "status" in fields else "flagged")
     return flag
 
 

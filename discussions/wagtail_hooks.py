@@ -1,3 +1,6 @@
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
@@ -21,3 +24,16 @@ def register_discussion_log_actions(actions):
 # --- Participation statistics (discussions/statistics_views.py) ---------------------------
 hooks.register("register_admin_urls", statistics_admin_urls)
 hooks.register("register_admin_menu_item", statistics_menu_item)
+
+
+@hooks.register("insert_global_admin_js")
+def moderation_queue_live_script():
+    """The moderation queue announces new held or flagged contributions as they arrive."""
+    return format_html(
+        '<script src="{}" data-live-url="/ws/moderation/" data-queue-path="{}" '
+        'data-text-one="{}" data-text-other="{}" defer></script>',
+        static("js/moderation-live.js"),
+        reverse("moderation:index"),
+        _("%(count)s new contribution awaits moderation: reload the queue"),
+        _("%(count)s new contributions await moderation: reload the queue"),
+    )

@@ -72,3 +72,12 @@ def _fail_on_swallowed_search_errors(caplog):
     yield
     errors = [r for r in caplog.records if r.name.startswith("modelsearch") and r.levelno >= logging.ERROR]
     assert not errors, f"search indexing failed: {errors[0].getMessage()}"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: with Redis, entries (Wagtail's site root paths,
+    say) would otherwise outlive the database rows they describe."""
+    from django.core.cache import cache
+
+    cache.clear()

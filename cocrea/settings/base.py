@@ -142,18 +142,38 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- Redis: channel layer and cache --------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
+# Everything this site keeps in Redis is named under REDIS_PREFIX, so several sites (or
+# test runs, or benchmarks) can share one Redis without hearing each other: Redis
+# delivers PUBLISH messages across database numbers, so a database number is not enough.
+REDIS_PREFIX = env_str("REDIS_PREFIX", "cocrea")
+# CHANNEL_LAYER picks channels-redis' layer: "pubsub" (Redis PUBLISH/SUBSCRIBE, the
+# default) or "core" (lists). bench/live_fanout.py measured both on 1,000 readers: pubsub
+# delivered every event, and its groups do not expire after a day as core's do.
+CHANNEL_LAYER = env_choice("CHANNEL_LAYER", ("core", "pubsub"), "pubsub")
 if REDIS_URL:
+    # redis-py's default 5 s read timeout equals channels-redis' 5 s blocking read, which
+    # then fails on a quiet worker; its 100-connection pool is too small for a burst of
+    # readers connecting at once.
+    _REDIS_LAYER_HOST = {
+        "address": REDIS_URL,
+        "socket_timeout": 10,
+        "socket_connect_timeout": 2,
+        "max_connections": 1000,
+    }
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "cocrea"},
+            "BACKEND": {
+                "core": "channels_redis.core.RedisChannelLayer",
+                "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            }[CHANNEL_LAYER],
+            "CONFIG": {"hosts": [_REDIS_LAYER_HOST], "prefix": REDIS_PREFIX},
         }
     }
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "cocrea",
+            "KEY_PREFIX": REDIS_PREFIX,
         }
     }
 else:

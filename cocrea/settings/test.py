@@ -1,7 +1,9 @@
 """The test suite: the embedded defaults unless the environment names real services."""
 
 from .base import *  # noqa: F403
+from .base import REDIS_URL
 from .base import SECRET_KEY as _SECRET_KEY
+from .env import env_str
 
 SECRET_KEY = _SECRET_KEY or "cocrea-tests-only-not-secret"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -13,3 +15,9 @@ STORAGES = {
 # Serve static files from the apps and static/ directly: no collectstatic before tests.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Nothing in Redis is shared with a development site or a benchmark on the same server.
+REDIS_PREFIX = env_str("REDIS_PREFIX", "cocrea-test")
+if REDIS_URL:
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = REDIS_PREFIX  # noqa: F405
+    CACHES["default"]["KEY_PREFIX"] = REDIS_PREFIX  # noqa: F405

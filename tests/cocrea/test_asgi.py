@@ -3,6 +3,10 @@ from channels.testing import WebsocketCommunicator
 
 from cocrea.asgi import application
 
+# Channels closes stale database connections around each consumer event, so the
+# WebSocket tests may touch the database's connection even when they use no data.
+pytestmark = pytest.mark.django_db
+
 
 async def test_websocket_ping_through_the_site_router():
     communicator = WebsocketCommunicator(application, "/ws/ping/", headers=[(b"origin", b"http://localhost")])

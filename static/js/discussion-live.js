@@ -1,0 +1,177 @@
+/* Cocrea: the live layer of a discussion. No framework, no build step.
+   The page works without it; this only adds what arrives while reading. */
+(function () {
+  "use strict";
+  var section = document.querySelector("[data-live-url]");
+  var messagesNode = document.getElementById("live-messages");
+  if (!section || !messagesNode || !("WebSocket" in window)) return;
+  var text = JSON.parse(messagesNode.textContent);
+  var lastEvent = parseInt(section.getAttribute("data-last-event"), 10) || 0;
+  var participant = section.hasAttribute("data-participant");
+  var statusNode = section.querySelector("[data-live-status]");
+  var announcer = section.querySelector("[data-live-announcer]");
+  var readersNode = section.querySelector("[data-readers]");
+  var pendingButton = section.querySelector("[data-live-pending]");
+  var pending = [];
+  var socket = null, backoff = 1000, heartbeat = null, stopped = false;
+
+  function fill(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
+  }
+  function announce(message) {
+    announcer.textContent = "";
+    window.setTimeout(function () { announcer.textContent = message; }, 50);
+  }
+  function status(message) {
+    statusNode.textContent = message || "";
+    statusNode.hidden = !message;
+  }
+  function showReaders(count) {
+    if (typeof count !== "number") { readersNode.hidden = true; return; }
+    readersNode.textContent = fill(count === 1 ? text.readers_one : text.readers_other, { count: count });
+    readersNode.hidden = false;
+  }
+  function csrfToken() {
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+  function fragment(message) {
+    var holder = document.createElement("div");
+    holder.innerHTML = participant && message.html_participant ? message.html_participant : message.html;
+    var token = csrfToken();
+    holder.querySelectorAll("form[method=post]").forEach(function (form) {
+      if (!form.querySelector("input[name=csrfmiddlewaretoken]") && token) {
+        var input = document.createElement("input");
+        input.type = "hidden"; input.name = "csrfmiddlewaretoken"; input.value = token;
+        form.prepend(input);
+      }
+    });
+    return holder.firstElementChild;
+  }
+  function typing() {
+    var active = document.activeElement;
+    if (active && active.tagName === "TEXTAREA" && section.contains(active)) return true;
+    return Array.prototype.some.call(section.querySelectorAll("textarea"), function (area) { return area.value.trim() !== ""; });
+  }
+  function listFor(message) {
+    if (message.parent) {
+      var parent = document.getElementById("c" + message.parent);
+      if (!parent) return null;
+      var replies = parent.querySelector(":scope > ol.replies");
+      if (!replies) { replies = document.createElement("ol"); replies.className = "replies"; parent.appendChild(replies); }
+      return replies;
+    }
+    var threads = section.querySelector("ol.threads");
+    if (!threads) {
+      threads = document.createElement("ol"); threads.className = "threads";
+      var empty = section.querySelector(".empty-state");
+      if (empty) empty.replaceWith(threads); else section.appendChild(threads);
+    }
+    return threads;
+  }
+  function insert(message) {
+    var existing = document.getElementById("c" + message.contribution);
+    var article = fragment(message);
+    if (existing) { update(message); return; }
+    var list = listFor(message);
+    if (!list || !article) return;
+    var item = document.createElement("li");
+    item.appendChild(article);
+    var newestFirst = !message.parent && section.getAttribute("data-ordering") === "newest";
+    var atEnd = message.parent || section.getAttribute("data-last-page") === "1";
+    if (newestFirst || !atEnd) list.prepend(item); else list.appendChild(item);
+    article.classList.add("contribution--new");
+  }
+  function update(message) {
+    var existing = document.getElementById("c" + message.contribution);
+    if (!existing) { refreshPending(message); return; }
+    var article = fragment(message);
+    var replies = existing.querySelector(":scope > ol.replies");
+    existing.className = article.className;
+    existing.replaceChildren.apply(existing, Array.prototype.slice.call(article.childNodes));
+    if (replies) existing.appendChild(replies);
+  }
+  function react(message) {
+    var article = document.getElementById("c" + message.contribution);
+    if (!article) { refreshPending(message); return; }
+    ["support", "disagree"].forEach(function (kind) {
+      article.querySelectorAll(":scope > footer [data-count=" + kind + "]").forEach(function (node) {
+        node.textContent = message[kind];
+      });
+    });
+  }
+  // What changes while a contribution waits behind the button (withdrawn, moderated,
+  // reacted to) must show when it is inserted, not the text it arrived with.
+  function refreshPending(message) {
+    pending.forEach(function (waiting) {
+      if (waiting.contribution !== message.contribution) return;
+      if (message.type === "reaction.changed") { waiting.reaction = message; return; }
+      waiting.html = message.html;
+      waiting.html_participant = message.html_participant;
+    });
+  }
+  function flushPending() {
+    pending.forEach(function (message) {
+      insert(message);
+      if (message.reaction) react(message.reaction);
+    });
+    if (pending.length) announce(fill(text.shown, { count: pending.length }));
+    pending = [];
+    pendingButton.hidden = true;
+  }
+  function created(message) {
+    if (typing()) {
+      pending.push(message);
+      pendingButton.textContent = fill(pending.length === 1 ? text.pending_one : text.pending_other, { count: pending.length });
+      pendingButton.hidden = false;
+      announce(pendingButton.textContent);
+    } else {
+      insert(message);
+      announce(text.arrived);
+    }
+  }
+  function closed() {
+    var form = document.getElementById("aportar");
+    if (form) {
+      var notice = document.createElement("p");
+      notice.className = "notice"; notice.textContent = text.closed;
+      form.replaceWith(notice);
+    }
+    section.querySelectorAll(".reactions button").forEach(function (button) { button.disabled = true; });
+    announce(text.closed);
+  }
+  function handle(message) {
+    if (typeof message.id === "number" && message.id > lastEvent) lastEvent = message.id;
+    switch (message.type) {
+      case "hello": case "pong": showReaders(message.readers); break;
+      case "contribution.created": created(message); break;
+      case "contribution.updated": update(message); break;
+      case "reaction.changed": react(message); break;
+      case "discussion.closed": closed(); break;
+      case "discussion.opened": status(text.opened); break;
+      case "reload": status(text.reload); break;
+    }
+  }
+  function connect() {
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + window.location.host + section.getAttribute("data-live-url"));
+    socket.onopen = function () {
+      backoff = 1000;
+      status("");
+      socket.send(JSON.stringify({ type: "catch_up", after: lastEvent }));
+      heartbeat = window.setInterval(function () { socket.send(JSON.stringify({ type: "ping" })); }, 30000);
+    };
+    socket.onmessage = function (event) { handle(JSON.parse(event.data)); };
+    socket.onclose = function (event) {
+      window.clearInterval(heartbeat);
+      showReaders(null);
+      if (stopped || event.code === 4404) return;
+      status(text.reconnecting);
+      window.setTimeout(connect, backoff + Math.random() * 1000);
+      backoff = Math.min(backoff * 2, 30000);
+    };
+  }
+  pendingButton.addEventListener("click", flushPending);
+  window.addEventListener("pagehide", function () { stopped = true; if (socket) socket.close(); });
+  connect();
+})();
