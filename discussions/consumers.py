@@ -92,6 +92,12 @@ class DiscussionConsumer(AsyncJsonWebsocketConsumer):
                 await self.send_json(event)
             await self.send_json({"type": "caught_up"})
         elif kind == "ping":
+            # Re-joining keeps the membership fresh: channels-redis drops group members
+            # after a day, and a page may stay open longer.
+            try:
+                await self.channel_layer.group_add(self.group, self.channel_name)
+            except Exception:  # the layer (Redis) is down: the reader catches up on reconnecting
+                logger.debug("Could not renew %s in its group", self.channel_name)
             await self.send_json({"type": "pong", "readers": await presence().touch(self.key, self.channel_name)})
         else:
             await self.close(code=CLOSE_BAD_FRAME)

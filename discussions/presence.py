@@ -54,7 +54,7 @@ class RedisPresence:
             # A blocking pool: a burst of readers connecting at once waits for a connection
             # instead of failing (redis-py's default pool refuses past 100).
             pool = redis.BlockingConnectionPool.from_url(
-                self._url, max_connections=50, timeout=2, socket_connect_timeout=1, socket_timeout=2
+                self._url, max_connections=50, timeout=5, socket_connect_timeout=1, socket_timeout=2
             )
             client = self._clients[loop] = redis.Redis(connection_pool=pool)
         return client
