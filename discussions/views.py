@@ -44,12 +44,16 @@ def _refused(request, refusal: Refused, *, target=None, text: str = ""):
     )
 
 
+def _safe_next(request, target) -> str:
+    """The page the participant posted from (a translation, perhaps), or the discussion's page."""
+    wanted = request.POST.get("next", "")
+    if wanted.startswith("/") and url_has_allowed_host_and_scheme(wanted, allowed_hosts=None):
+        return wanted
+    return target.get_url(request)
+
+
 def _back_to(contribution: Contribution, request=None) -> HttpResponseRedirect:
-    """To the contribution on the page the participant came from (a translation, perhaps)."""
-    page_url = contribution.content_object.get_url()
-    wanted = request.POST.get("next", "") if request is not None else ""
-    if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts=None) and wanted.startswith("/"):
-        page_url = wanted
+    page_url = _safe_next(request, contribution.content_object) if request else contribution.content_object.get_url()
     return HttpResponseRedirect(f"{page_url}#{contribution.anchor}")
 
 
@@ -81,7 +85,7 @@ def post(request):
         return render(
             request,
             "discussions/contribution_form.html",
-            {"form": form, "target": target, "parent": parent},
+            {"form": form, "target": target, "parent": parent, "next": _safe_next(request, target)},
             status=400,
         )
     data = form.cleaned_data
@@ -117,7 +121,7 @@ def reply(request, pk):
     return render(
         request,
         "discussions/contribution_form.html",
-        {"form": form, "target": target, "parent": parent, "refusal": refusal},
+        {"form": form, "target": target, "parent": parent, "refusal": refusal, "next": target.get_url(request)},
     )
 
 

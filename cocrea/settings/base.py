@@ -100,10 +100,12 @@ TEMPLATES = [
 
 # --- Database ------------------------------------------------------------------------
 # DATABASE_URL, e.g. postgres://cocrea@127.0.0.1:5432/cocrea; SQLite in var/ otherwise.
+# Persistent connections stay off by default: under ASGI each request may run in another
+# thread, and Django's documentation advises against them there.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'cocrea.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
         conn_health_checks=True,
     )
 }

@@ -116,8 +116,13 @@
       if (message.reaction) react(message.reaction);
     });
     if (pending.length) announce(fill(text.shown, { count: pending.length }));
+    var first = pending.length && document.getElementById("c" + pending[0].contribution);
     pending = [];
     pendingButton.hidden = true;
+    if (first) {  // the button is gone: keep keyboard focus where the new content is
+      first.setAttribute("tabindex", "-1");
+      first.focus();
+    }
   }
   function created(message) {
     if (typing()) {

@@ -264,3 +264,19 @@ def test_following_and_unfollowing_a_thread_from_the_page(client, consultation, 
     client.post(reverse("discussions:follow"), {**data, "following": "0"})
     assert not Follow.objects.filter(user=other.user).exists()
     assert client.post(reverse("discussions:follow"), {**data, "thread": "999999", "following": "1"}).status_code == 404
+
+
+def test_a_reply_from_the_reply_page_and_a_corrected_post_land_on_the_consultation(
+    client, consultation, contribute, participant, other
+):
+    top = contribute(participant)
+    client.force_login(other.user)
+    reply_page = client.get(reverse("discussions:reply", args=[top.pk])).content.decode()
+    assert f'name="next" value="{consultation.url}"' in reply_page
+
+    invalid = _post(client, consultation, comment="", next=consultation.url)
+    assert f'name="next" value="{consultation.url}"' in invalid.content.decode()
+    response = _post(client, consultation, parent=top.pk, comment="Ahora sí", next=consultation.url)
+    assert response["Location"].startswith(f"{consultation.url}#c")
+    elsewhere = _post(client, consultation, comment="Otro", next="https://evil.example/")
+    assert elsewhere["Location"].startswith(f"{consultation.url}#c")
