@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 SERVICE_MARKERS := postgres or redis or opensearch
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test test-embedded bench lint format messages services-up services-down clean
+.PHONY: help install axe run serve test test-embedded bench lint format messages services-up services-down clean
 
 help:
 	@echo "make run            set up on embedded defaults and serve http://$(HOST):$(PORT)"
@@ -59,12 +59,22 @@ run: install messages var/.static
 	DJANGO_SETTINGS_MODULE=cocrea.settings.dev $(BIN)/uvicorn cocrea.asgi:application \
 		--host $(HOST) --port $(PORT) --lifespan off
 
+# axe-core for the accessibility tests in tests/browser (installed once, under var/).
+AXE_VERSION := 4.10.3
+AXE_JS := var/axe/node_modules/axe-core/axe.min.js
+
+$(AXE_JS):
+	@command -v npm >/dev/null || { echo "note: npm not found, the accessibility tests will be skipped (apt-get install npm)"; exit 0; }
+	npm install --prefix var/axe --no-audit --no-fund --no-save axe-core@$(AXE_VERSION)
+
+axe: $(AXE_JS)
+
 # --- tests ---------------------------------------------------------------------------
-test: install messages
+test: install messages axe
 	@bash -c 'source services/load-env.sh && exec $(BIN)/pytest $(PYTEST_ARGS)'
 
 # The embedded defaults (SQLite, in-memory layer, database search), whatever is running.
-test-embedded: install messages
+test-embedded: install messages axe
 	env -u DATABASE_URL -u REDIS_URL -u SEARCH_URL SEARCH_ENGINE=database \
 		$(BIN)/pytest -m "not ($(SERVICE_MARKERS))" $(PYTEST_ARGS)
 
