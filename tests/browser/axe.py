@@ -1,6 +1,6 @@
 """axe-core in a Playwright page: inject it, run the WCAG 2.1 A/AA rules, sort what it finds.
 
-axe-core comes from npm (``make axe`` puts it under ``var/axe/``); without it the tests
+axe-core comes from the npm registry (``make axe`` fetches its tarball into ``var/axe/``); without it the tests
 that need it are skipped — or fail where browsers are required (CI).
 """
 
