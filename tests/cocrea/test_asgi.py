@@ -22,6 +22,7 @@ async def test_websocket_ping_through_the_site_router():
 async def test_websocket_from_a_foreign_origin_is_refused():
     communicator = WebsocketCommunicator(application, "/ws/ping/", headers=[(b"origin", b"https://evil.example")])
     connected, _ = await communicator.connect()
+    await communicator.disconnect()
 
     assert not connected
 
@@ -32,6 +33,7 @@ async def test_unexpected_frame_closes_the_connection():
     await communicator.send_json_to({"type": "shout"})
 
     output = await communicator.receive_output()
+    await communicator.disconnect()
     assert output == {"type": "websocket.close", "code": 4400}
 
 

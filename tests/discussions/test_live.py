@@ -131,14 +131,18 @@ async def test_a_reader_far_behind_is_asked_to_reload(consultation, participant,
 async def test_unknown_discussions_are_refused(path, home_page):
     communicator = WebsocketCommunicator(application, path, headers=ORIGIN)
     await communicator.connect()
-    assert await communicator.receive_output() == {"type": "websocket.close", "code": CLOSE_NOT_FOUND}
+    output = await communicator.receive_output()
+    await communicator.disconnect()  # always: a consumer left running hangs the loop's teardown
+    assert output == {"type": "websocket.close", "code": CLOSE_NOT_FOUND}
 
 
 async def test_an_unpublished_discussion_is_refused(consultation):
     await sync_to_async(consultation.unpublish)()
     communicator = WebsocketCommunicator(application, _path(consultation), headers=ORIGIN)
     await communicator.connect()
-    assert await communicator.receive_output() == {"type": "websocket.close", "code": CLOSE_NOT_FOUND}
+    output = await communicator.receive_output()
+    await communicator.disconnect()  # always: a consumer left running hangs the loop's teardown
+    assert output == {"type": "websocket.close", "code": CLOSE_NOT_FOUND}
 
 
 @pytest.mark.parametrize(
@@ -159,6 +163,7 @@ async def test_misbehaving_clients_are_disconnected_with_a_code(consultation, fr
         output = await reader.receive_output(timeout=3)
         if output["type"] == "websocket.close":
             break
+    await reader.disconnect()
     assert output["code"] == code
     # the server keeps serving others
     other = await _connect(_path(consultation))
@@ -237,4 +242,6 @@ async def test_moderators_hear_of_held_and_flagged_contributions(consultation, p
 async def test_the_moderation_channel_refuses_the_public(home_page):
     communicator = WebsocketCommunicator(application, "/ws/moderation/", headers=ORIGIN)
     await communicator.connect()
-    assert await communicator.receive_output() == {"type": "websocket.close", "code": 4403}
+    output = await communicator.receive_output()
+    await communicator.disconnect()
+    assert output == {"type": "websocket.close", "code": 4403}
