@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_comments.forms import CommentSecurityForm
 
@@ -19,8 +20,6 @@ class ContributionForm(CommentSecurityForm):
         label=_("Your contribution"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=settings.DISCUSSIONS_MAX_LENGTH,
-        help_text=_("Up to %(limit)s characters. You can use *emphasis*, **bold**, lists and links.")
-        % {"limit": f"{settings.DISCUSSIONS_MAX_LENGTH:,}".replace(",", " ")},
     )
     section = forms.ChoiceField(label=_("It concerns"), required=False)
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -31,6 +30,11 @@ class ContributionForm(CommentSecurityForm):
 
     def __init__(self, target, *args, allow_official=False, **kwargs):
         super().__init__(target, *args, **kwargs)
+        # Filled in here, in the reader's language: a lazy text formatted at import time
+        # would be frozen in whichever language was active then.
+        self.fields["comment"].help_text = gettext(
+            "Up to %(limit)s characters. You can use *emphasis*, **bold**, lists and links."
+        ) % {"limit": f"{settings.DISCUSSIONS_MAX_LENGTH:,}".replace(",", " ")}
         self.fields["section"].choices = [("", _("The whole commitment"))] + [
             (section["anchor"], section["heading"]) for section in target.discussion_sections
         ]

@@ -280,3 +280,14 @@ def test_a_reply_from_the_reply_page_and_a_corrected_post_land_on_the_consultati
     assert response["Location"].startswith(f"{consultation.url}#c")
     elsewhere = _post(client, consultation, comment="Otro", next="https://evil.example/")
     assert elsewhere["Location"].startswith(f"{consultation.url}#c")
+
+
+def test_the_form_help_is_in_the_readers_language(consultation):
+    from django.utils import translation
+
+    with translation.override("en"):
+        english = ContributionForm(consultation).fields["comment"].help_text
+    with translation.override("es"):
+        spanish = ContributionForm(consultation).fields["comment"].help_text
+    assert english.startswith("Up to 5 000 characters")
+    assert spanish.startswith("Hasta 5 000 caracteres")
