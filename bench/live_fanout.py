@@ -167,7 +167,6 @@ def prepare_site() -> Site:
 
     django.setup()
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.contenttypes.models import ContentType
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.utils import timezone
@@ -220,10 +219,9 @@ def prepare_site() -> Site:
         store[HASH_SESSION_KEY] = participant.user.get_session_auth_hash()
         store.create()
         session_keys.append(store.session_key)
-    key = live.discussion_key(ContentType.objects.get_for_model(ConsultationPage), page.pk)
     return Site(
         page_url=page.get_url(),
-        ws_path=f"/ws/discussions/{key}/",
+        ws_path=live.websocket_path(page),
         form_fields={name: str(value) for name, value in ContributionForm(page).initial.items()},
         session_keys=session_keys,
     )

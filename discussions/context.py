@@ -44,7 +44,7 @@ def discussion_context(target, request) -> dict:
     content_type = ContentType.objects.get_for_model(target)
     return {
         "live": {
-            "url": f"/ws/discussions/{live.discussion_key(content_type, target.pk)}/",
+            "url": live.websocket_path(target),
             "last_event": live.last_event_id(content_type.pk, target.pk),
             "messages": live_messages(),
         },

@@ -31,9 +31,10 @@ def group_name(content_type_id: int, object_pk: str) -> str:
     return f"discussion.{content_type_id}.{object_pk}"
 
 
-def discussion_key(content_type: ContentType, object_pk) -> str:
-    """The public name of a discussion in WebSocket URLs: ``consultations.consultationpage.12``."""
-    return f"{content_type.app_label}.{content_type.model}.{object_pk}"
+def websocket_path(target) -> str:
+    """Where a discussion is heard live: ``/ws/discussions/consultations.consultationpage.12/``."""
+    content_type = ContentType.objects.get_for_model(target)
+    return f"/ws/discussions/{content_type.app_label}.{content_type.model}.{target.pk}/"
 
 
 class _Viewer:

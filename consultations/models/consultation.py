@@ -119,9 +119,10 @@ class ConsultationPage(OpenDataRoutesMixin, Page):
     @cached_property
     def discussion_page(self) -> "ConsultationPage":
         """Translations of a consultation share one discussion: the original's."""
-        if self.translation_key and self.locale.language_code != Locale.get_default().language_code:
+        default_locale = Locale.get_default()
+        if self.translation_key and self.locale_id != default_locale.pk:
             original = ConsultationPage.objects.filter(
-                translation_key=self.translation_key, locale__language_code=Locale.get_default().language_code
+                translation_key=self.translation_key, locale=default_locale
             ).first()
             if original is not None:
                 return original

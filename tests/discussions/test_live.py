@@ -20,7 +20,7 @@ ORIGIN = [(b"origin", b"http://localhost")]
 
 
 def _path(page) -> str:
-    return f"/ws/discussions/{live.discussion_key(ContentType.objects.get_for_model(ConsultationPage), page.pk)}/"
+    return live.websocket_path(page)
 
 
 async def _connect(path):

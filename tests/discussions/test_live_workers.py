@@ -20,13 +20,11 @@ import pytest
 import requests
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django.urls import reverse
 from websockets.sync.client import connect
 
-from consultations.models import ConsultationPage
 from discussions import live
 from discussions.forms import ContributionForm
 
@@ -190,9 +188,7 @@ def _open(worker: Worker, path: str):
 
 
 def _path(consultation) -> str:
-    return (
-        f"/ws/discussions/{live.discussion_key(ContentType.objects.get_for_model(ConsultationPage), consultation.pk)}/"
-    )
+    return live.websocket_path(consultation)
 
 
 def _form_fields(consultation) -> dict:
