@@ -162,15 +162,28 @@ def _draft_id() -> int:
     return ConsultationPage.objects.get(slug=ADMIN_SLUG).pk
 
 
-async def _fill_rich_text(page, contentpath: str, text: str) -> None:
+async def _fill_rich_text(page, contentpath: str, field_name: str, text: str) -> None:
     editor = page.locator(f"[data-contentpath='{contentpath}'] [contenteditable=true]").first
     await editor.click()
+    await expect(editor).to_be_focused()  # a new block's editor starts up after it is shown
     await page.keyboard.type(text)
+    # Draftail copies its content into the form's field a moment after typing stops;
+    # a form sent sooner saves the field empty.
+    await expect(page.locator(f"input[name='{field_name}']")).to_have_value(re.compile(re.escape(text)))
 
 
 async def _fill_date(page, name: str, value: str) -> None:
-    await page.locator(f"input[name={name}]").fill(value)
-    await page.keyboard.press("Escape")  # close the date picker over the next field
+    # Typed without focusing the field: focus opens Wagtail's date picker, which
+    # does not always close on Escape and then covers the buttons below it.
+    await page.locator(f"input[name={name}]").evaluate(
+        """(input, value) => {
+            input.value = value;
+            input.dispatchEvent(new Event("input", {bubbles: true}));
+            input.dispatchEvent(new Event("change", {bubbles: true}));
+        }""",
+        value,
+    )
+    await expect(page.locator(".xdsoft_datetimepicker:visible")).to_have_count(0)
 
 
 async def test_a_consultation_is_drafted_reviewed_and_published_in_the_admin(open_page, plan):
@@ -180,12 +193,12 @@ async def test_a_consultation_is_drafted_reviewed_and_published_in_the_admin(ope
     editor = await open_page(team["add_url"], as_participant=team["editora"])
     await editor.locator("#id_title").fill(ADMIN_TITLE)
     await editor.locator("#id_summary").fill("Resumen del compromiso.")
-    await _fill_rich_text(editor, "problem", "El problema que atiende.")
+    await _fill_rich_text(editor, "problem", "problem", "El problema que atiende.")
     await editor.locator(
         "[data-contentpath=body] button[title], [data-contentpath=body] .c-sf-add-button"
     ).first.click()
     await editor.locator("input[name='body-0-value-heading']").fill("Objetivo")
-    await _fill_rich_text(editor, "body", "Texto de la sección.")
+    await _fill_rich_text(editor, "body", "body-0-value-body", "Texto de la sección.")
     await _fill_date(editor, "opens_at", (now - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"))
     await _fill_date(editor, "closes_at", (now + timedelta(days=7)).strftime("%Y-%m-%d %H:%M"))
     await editor.locator("#id_lead_institution").fill("Gerencia Regional")
