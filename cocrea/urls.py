@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
+    path("api/search/", include("search.api_urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
 ]
 
@@ -30,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("", include("accounts.urls")),
     path("", include("consultations.urls")),
     path("", include("discussions.urls")),
+    path("", include("search.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -7,7 +7,7 @@ event is recorded there (see :mod:`discussions.live`); mail is queued with
 
 from django.db import transaction
 
-from . import live
+from . import live, signals
 from .models import Contribution
 
 #: Events that may concern people who follow the discussion or the thread.
@@ -34,6 +34,7 @@ def contribution_changed(contribution: Contribution, event: str, *, notify: bool
         transaction.on_commit(lambda: _enqueue_notification(pk, event))
     if event == "removed" and contribution.user_id:
         transaction.on_commit(lambda: _enqueue_removal_notice(pk))
+    signals.contribution_changed.send(sender=Contribution, contribution=contribution, event=event)
 
 
 def _enqueue_notification(pk: int, event: str) -> None:

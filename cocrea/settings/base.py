@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_comments",
     # After django-comments-xtd: its ready() wires a signal this app unwires.
     "discussions",
+    "search",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -198,6 +199,9 @@ SEARCH_ENGINE = env_choice(
 )
 SEARCH_URL = env_str("SEARCH_URL", "http://127.0.0.1:9200")
 SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "cocrea")
+SEARCH_TIMEOUT = env_int("SEARCH_TIMEOUT", 5)
+#: Seconds before a failed indexing is tried again (doubling up to an hour).
+SEARCH_RETRY_SECONDS = env_int("SEARCH_RETRY_SECONDS", 30)
 _WAGTAIL_SEARCH_BACKEND = {
     "database": "wagtail.search.backends.database",
     "opensearch": "wagtail.search.backends.opensearch2",
@@ -208,7 +212,7 @@ if SEARCH_ENGINE != "database":
         {
             "URLS": [SEARCH_URL],
             "INDEX_PREFIX": f"{SEARCH_INDEX_PREFIX}-wagtail-",
-            "TIMEOUT": env_int("SEARCH_TIMEOUT", 5),
+            "TIMEOUT": SEARCH_TIMEOUT,
             "OPTIONS": {},
             "INDEX_SETTINGS": {},
         }

@@ -21,3 +21,6 @@ REDIS_PREFIX = env_str("REDIS_PREFIX", "cocrea-test")
 if REDIS_URL:
     CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = REDIS_PREFIX  # noqa: F405
     CACHES["default"]["KEY_PREFIX"] = REDIS_PREFIX  # noqa: F405
+
+# Nor in OpenSearch.
+SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "cocrea-test")

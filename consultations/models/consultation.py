@@ -171,6 +171,13 @@ class ConsultationPage(OpenDataRoutesMixin, Page):
     def discussion_sections(self) -> list[dict]:
         return self.sections
 
+    @classmethod
+    def discussion_search_context(cls, pages: list["ConsultationPage"]) -> dict[int, dict]:
+        """What search documents of these pages' contributions share with them."""
+        from ..search_documents import consultation_context
+
+        return consultation_context(pages)
+
     # --- values shown in the API -------------------------------------------------------
     @property
     def ogp_value_codes(self) -> list[str]:

@@ -48,6 +48,8 @@ def _seed_demo() -> dict:
                 "login": reverse("accounts:login"),
                 "registration": reverse("accounts:register"),
                 "profile": reverse("accounts:profile"),
+                "search": f"{reverse('search:page')}?q=presupuesto",
+                "search, nothing found": f"{reverse('search:page')}?q=presupeustoo+xqzw",
             }
     closed = ConsultationPage.objects.live().get(slug=CLOSED_SLUG)
     urls["es"]["consultation (closed)"] = closed.url
@@ -96,6 +98,8 @@ ANONYMOUS_PAGES = [
     "statistics (closed)",
     "login",
     "registration",
+    "search",
+    "search, nothing found",
 ]
 PARTICIPANT_PAGES = ["consultation (open)", "profile"]
 

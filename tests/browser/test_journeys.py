@@ -3,6 +3,7 @@ part, the same with JavaScript switched off, and a consultation going through re
 """
 
 import re
+import uuid
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -39,6 +40,18 @@ def _seed_demo() -> dict:
     with translation.override("es"):
         register = reverse("accounts:register")
     return {"es": opened.url, "en": opened.get_translation(_english()).url, "register": register}
+
+
+@pytest.fixture
+def own_search_index(settings):
+    """An OpenSearch index of this test's own: the shared test index holds documents of
+    earlier tests whose pages no longer exist."""
+    settings.SEARCH_INDEX_PREFIX = f"cocrea-test-{uuid.uuid4().hex[:12]}"
+    yield
+    if settings.SEARCH_ENGINE == "opensearch":
+        from search.engines import get_engine
+
+        get_engine().drop()
 
 
 def _english():
@@ -138,6 +151,32 @@ async def test_taking_part_works_without_javascript(browser, live_url, demo):
 
 ADMIN_TITLE = "Compromiso redactado en el admin"
 ADMIN_SLUG = "compromiso-redactado-en-el-admin"
+
+
+async def test_visitor_searches_filters_and_lands_on_the_contribution(open_page, own_search_index, demo):
+    page = await open_page("/es/")
+    box = page.get_by_role("searchbox", name="Buscar en consultas y aportes")
+    await box.fill("actas priorizacion")  # no accents, as people type
+    await box.press("Enter")
+    await expect(page).to_have_url(re.compile(r"/es/buscar/\?q=actas"))
+    hit = page.locator(".hit", has_text="datos abiertos").first
+    await expect(hit.locator("mark").first).to_have_text(re.compile("actas|priorización", re.IGNORECASE))
+
+    await (
+        page.get_by_role("complementary", name="Filtrar los resultados")
+        .get_by_role("link", name=re.compile("^Aporte"))
+        .click()
+    )
+    await expect(page.locator(".facet__selected")).to_contain_text("Aporte")
+    await expect(page.locator(".hit__kind").first).to_have_text(re.compile("^Aporte"))
+
+    await page.locator(".hit", has_text="datos abiertos").first.get_by_role("link").first.click()
+    await expect(page).to_have_url(re.compile(r"#c\d+$"))
+    anchor = page.url.rsplit("#", 1)[1]
+    await expect(page.locator(f"#{anchor}")).to_contain_text(OTHERS_TEXT)
+
+    await page.goto("/es/buscar/?q=prioriazcion+actsa")  # two typos
+    await expect(page.locator(".search-results")).to_contain_text("resultado")
 
 
 def _editorial_team(plan) -> dict:

@@ -1,0 +1,11 @@
+"""Indexing in the background, after the change that caused it is committed."""
+
+from django_tasks import task
+
+from . import indexing
+
+
+@task()
+def process_backlog() -> dict:
+    outcome = indexing.process_backlog()
+    return {"written": outcome.written, "removed": outcome.removed, "failed": len(outcome.failed)}

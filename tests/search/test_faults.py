@@ -1,0 +1,89 @@
+"""The engine down: contributions are still accepted and queued for indexing, the search
+page falls back to the database with a notice, and search_check repairs the index when
+the engine is back."""
+
+import io
+import uuid
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from discussions import services
+from search import query
+from search.engines import get_engine
+from search.models import IndexingBacklog, SearchDocument
+from tests.accounts.factories import ParticipantFactory
+
+# Real commits, so indexing runs where it does in production: after the commit.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def engine_down(settings):
+    real = settings.SEARCH_URL
+    settings.SEARCH_ENGINE = "opensearch"
+    settings.SEARCH_URL = "http://127.0.0.1:9"  # the discard port: nothing answers
+    settings.SEARCH_TIMEOUT = 1
+    settings.SEARCH_INDEX_PREFIX = f"cocrea-test-{uuid.uuid4().hex[:12]}"
+    return real
+
+
+@pytest.fixture
+def posted(engine_down, consultation):
+    author = ParticipantFactory(display_name="Rosa Huamán")
+    consultation.save_revision().publish()
+    return services.contribution_create(
+        target=consultation, author=author.user, text="Semáforos sonoros en la plaza de armas."
+    )
+
+
+def test_a_contribution_is_accepted_and_waits_for_the_engine(posted):
+    assert posted.pk and posted.is_visible
+    entry = IndexingBacklog.objects.get(key=f"contribution:{posted.pk}")
+    assert entry.attempts == 1
+    assert entry.retry_after > timezone.now()
+    assert "127.0.0.1:9" in entry.last_error or "Connection" in entry.last_error
+    # The fallback already has it.
+    assert SearchDocument.objects.filter(doc_id=f"contribution-{posted.pk}").exists()
+
+
+def test_the_search_page_falls_back_to_the_database_and_says_so(client, posted):
+    with_the_engine_down = client.get(reverse("search:page"), {"q": "semaforos"})
+    html = with_the_engine_down.content.decode()
+    assert with_the_engine_down.status_code == 200
+    assert "El servicio de búsqueda no responde" in html
+    assert f"#c{posted.pk}" in html
+    data = client.get(reverse("search_api:results"), {"q": "semaforos"}).json()
+    assert data["fallback"] is True and data["total"] >= 1
+
+
+def test_suggestions_fall_back_too(client, posted, consultation):
+    response = client.get(reverse("search_api:suggest"), {"q": consultation.title[:12]})
+    assert response.status_code == 200
+    assert response.json()["suggestions"]
+
+
+def test_search_check_says_the_engine_is_down_without_losing_the_backlog(posted):
+    with pytest.raises(Exception, match="unavailable"):
+        call_command("search_check", stdout=io.StringIO())
+    assert IndexingBacklog.objects.filter(key=f"contribution:{posted.pk}").exists()
+
+
+@pytest.mark.opensearch
+def test_when_the_engine_returns_search_check_catches_up(posted, engine_down, settings):
+    settings.SEARCH_URL = engine_down
+    settings.SEARCH_TIMEOUT = 10
+    engine = get_engine()
+    try:
+        output = io.StringIO()
+        call_command("search_check", stdout=output)
+        assert "Backlog: 1 changes waiting" in output.getvalue() or "Backlog:" in output.getvalue()
+        assert not IndexingBacklog.objects.exists()
+        engine.refresh()
+        results = query.search({"q": ["semaforos"]})
+        assert results.engine == "opensearch" and not results.fallback
+        assert any(hit.url.endswith(f"#c{posted.pk}") for hit in results.hits)
+    finally:
+        engine.drop()

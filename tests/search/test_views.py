@@ -1,0 +1,103 @@
+"""The search page in both languages, its JSON twin, suggestions, and the header box."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from discussions import services
+from tests.accounts.factories import ParticipantFactory
+from tests.search.conftest import index_now
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def contribution(database_only, consultation):
+    consultation.save_revision().publish()
+    author = ParticipantFactory(display_name="Rosa Huamán")
+    contribution = services.contribution_create(
+        target=consultation, author=author.user, text="Audiencias públicas <b>en</b> Jaén, por favor."
+    )
+    index_now()
+    return contribution
+
+
+def _search_url(language: str) -> str:
+    with translation.override(language):
+        return reverse("search:page")
+
+
+def test_search_lives_at_buscar_in_spanish_and_search_in_english():
+    assert _search_url("es") == "/es/buscar/"
+    assert _search_url("en") == "/en/search/"
+
+
+def test_the_page_lists_hits_with_their_place_facets_and_highlights(client, contribution, consultation):
+    response = client.get(_search_url("es"), {"q": "audiencias jaen"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'href="{consultation.url}#c{contribution.pk}"' in html
+    assert "<mark>Audiencias</mark>" in html
+    assert "&lt;b&gt;" not in html or "<b>en</b>" not in html  # the author's markup is not live HTML
+    assert "Rosa Huamán" in html
+    assert "Filtrar los resultados" in html
+    assert 'class="facet__selected"' not in html
+
+
+def test_a_selected_facet_is_marked_and_links_back_to_removing_it(client, contribution):
+    response = client.get(_search_url("es"), {"q": "audiencias", "territory": "cajamarca"})
+    html = response.content.decode()
+    assert 'class="facet__selected" aria-current="true"' in html
+    assert "?q=audiencias" in html
+
+
+def test_nothing_found_explains_and_proposes_a_spelling(client, contribution):
+    response = client.get(_search_url("es"), {"q": "audeinciass"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "0 resultados" in html
+    assert "¿Quiso decir" in html
+    assert "?q=audiencias" in html
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "a" * 10_000},
+        {"q": "\x00\x1b🌱"},
+        {"q": '"presupuesto'},
+        {"q": "agua", "page": "abc"},
+        {"q": "agua", "page": "99999999999999"},
+        {"q": "agua", "from": "ayer", "to": "2025-13-45"},
+        {"q": "agua", "territory": "<script>", "sort": "random"},
+    ],
+)
+def test_bad_input_gets_a_page_not_an_error(client, contribution, params):
+    response = client.get(_search_url("es"), params)
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode().split("<main", 1)[1]
+
+
+def test_the_api_returns_the_same_results_as_json(client, contribution, consultation):
+    response = client.get(reverse("search_api:results"), {"q": "audiencias", "kind": "contribution", "per_page": "500"})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["total"] == 1
+    assert data["hits"][0]["url"] == f"http://testserver{consultation.url}#c{contribution.pk}"
+    assert data["hits"][0]["kind"] == "contribution"
+    assert "<mark>" in data["hits"][0]["snippet_html"]
+    assert {facet["name"] for facet in data["facets"]} >= {"kind", "territory", "sector"}
+    assert data["engine"] == "database" and data["fallback"] is False
+
+
+def test_suggestions_complete_titles_for_the_search_box(client, contribution, consultation):
+    response = client.get(reverse("search_api:suggest"), {"q": "presupuesto parti"})
+    titles = [item["title"] for item in response.json()["suggestions"]]
+    assert consultation.title in titles
+    assert client.get(reverse("search_api:suggest"), {"q": "p"}).json()["suggestions"] == []
+
+
+def test_every_page_has_a_search_box_in_its_header(client, home_page):
+    html = client.get("/es/").content.decode()
+    assert 'role="search"' in html
+    assert 'action="/es/buscar/"' in html
