@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from wagtail.models import Page
 
 from search.documents import Document
-from search.sources import page_documents, plain_text
+from search.sources import page_documents, plain_text, public_pages
 
 from .models import ActionPlanPage, ConsultationPage
 
@@ -52,7 +52,8 @@ def _plans_of(pages: list[Page]) -> dict[int, Page]:
 
 
 def consultation_context(pages: list[ConsultationPage]) -> dict[int, dict]:
-    """What a consultation's documents and its contributions' documents share."""
+    """What a public consultation's documents and its contributions' documents share."""
+    pages = public_pages(pages)
     plans = _plans_of(pages)
     pages = ConsultationPage.objects.filter(pk__in=[page.pk for page in pages]).prefetch_related(
         "territories", "ogp_values"
@@ -62,6 +63,12 @@ def consultation_context(pages: list[ConsultationPage]) -> dict[int, dict]:
         plan = plans.get(page.pk)
         context[page.pk] = {
             "page": page,
+            "title": page.title,
+            "url": page.url or "",
+            "language": page.locale.language_code,
+            "responder": page.lead_institution,
+            "consultation": page.pk,
+            "consultation_title": page.title,
             "plan": plan.pk if plan else None,
             "plan_title": plan.title if plan else "",
             "territories": sorted(territory.slug for territory in page.territories.all()),

@@ -1,9 +1,13 @@
 """What search finds of contributions and of the government's responses to them.
 
 A contribution is found while its text is public (published, not withdrawn) and its
-discussion's page is public. Its target page class says what the documents share with
-it — plan, consultation, territories, OGP values, section headings — through the
-classmethod ``discussion_search_context(pages)`` (see ``ConsultationPage``).
+discussion is public. The target's class says which of its objects are public and what
+the documents share with them, through the classmethod
+``discussion_search_context(objects) -> {pk: context}`` (see ``ConsultationPage`` and
+``forum.Topic``); public objects only are returned. A context holds ``title``, ``url``,
+``language`` and optionally ``kind`` (default "contribution"), ``plan``,
+``plan_title``, ``consultation``, ``consultation_title``, ``territories``,
+``ogp_values``, ``sections`` (anchor → heading) and ``responder``.
 """
 
 from collections.abc import Iterator
@@ -11,10 +15,9 @@ from collections.abc import Iterator
 from django.contrib.contenttypes.models import ContentType
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
-from wagtail.models import Page
 
 from search.documents import Document, Source, key, register
-from search.sources import plain_text, public_pages
+from search.sources import plain_text
 
 from .models import Contribution, Status
 
@@ -22,7 +25,7 @@ CONTEXT_LENGTH = 240
 
 
 def _targets(contributions: list[Contribution]) -> dict[tuple[int, str], dict]:
-    """The shared context of each contribution's (public) page, by (ct, object_pk)."""
+    """The shared context of each contribution's (public) target, by (ct, object_pk)."""
     wanted: dict[int, set[int]] = {}
     for contribution in contributions:
         if contribution.object_pk.isdigit():
@@ -30,62 +33,62 @@ def _targets(contributions: list[Contribution]) -> dict[tuple[int, str], dict]:
     found = {}
     for content_type_id, pks in wanted.items():
         model = ContentType.objects.get_for_id(content_type_id).model_class()
-        if model is None or not issubclass(model, Page) or not hasattr(model, "discussion_search_context"):
+        if model is None or not hasattr(model, "discussion_search_context"):
             continue
-        pages = public_pages(list(model.objects.filter(pk__in=pks)))
-        for pk, context in model.discussion_search_context(pages).items():
+        for pk, context in model.discussion_search_context(list(model._default_manager.filter(pk__in=pks))).items():
             found[(content_type_id, str(pk))] = context
     return found
 
 
+def _shared(shared: dict) -> dict:
+    """The fields every document of a discussion carries."""
+    return {
+        "plan": shared.get("plan"),
+        "plan_title": shared.get("plan_title", ""),
+        "consultation": shared.get("consultation"),
+        "consultation_title": shared.get("consultation_title", ""),
+        "ogp_values": shared.get("ogp_values", []),
+    }
+
+
 def _contribution_document(contribution: Contribution, shared: dict) -> Document:
-    page = shared["page"]
     territory = contribution.author_territory
     return Document(
         id=f"contribution-{contribution.pk}",
-        kind="contribution",
-        title=page.title,
+        kind=shared.get("kind", "contribution"),
+        title=shared["title"],
         text=plain_text(contribution.body_html) or " ".join(contribution.comment.split()),
-        url=f"{page.url}#{contribution.anchor}",
-        language=page.locale.language_code,
+        url=f"{shared['url']}#{contribution.anchor}",
+        language=shared["language"],
         created=contribution.submit_date,
         author=contribution.author_display_name,
         sector=contribution.author_sector,
         organisation=contribution.author_organisation,
         territories=[territory.slug] if territory else [],
-        plan=shared["plan"],
-        plan_title=shared["plan_title"],
-        consultation=page.pk,
-        consultation_title=page.title,
-        ogp_values=shared["ogp_values"],
         response_status=contribution.response_status,
         channel=contribution.channel,
-        section=shared["sections"].get(contribution.section_anchor, ""),
+        section=shared.get("sections", {}).get(contribution.section_anchor, ""),
+        **_shared(shared),
     )
 
 
 def _response_document(contribution: Contribution, shared: dict, answered: Document) -> Document:
-    page = shared["page"]
     return Document(
         id=f"response-{contribution.pk}",
         kind="response",
-        title=page.title,
+        title=shared["title"],
         text=" ".join(strip_tags(contribution.response_text).split()),
         url=answered.url,
         language=answered.language,
         created=contribution.responded_at or contribution.submit_date,
-        author=getattr(page, "lead_institution", "") or "",
+        author=shared.get("responder", ""),
         sector="government",
-        territories=shared["territories"],
-        plan=shared["plan"],
-        plan_title=shared["plan_title"],
-        consultation=page.pk,
-        consultation_title=page.title,
-        ogp_values=shared["ogp_values"],
+        territories=shared.get("territories", []),
         response_status=contribution.response_status,
         channel=contribution.channel,
         section=answered.section,
         context=f"{answered.author}: {Truncator(answered.text).chars(CONTEXT_LENGTH)}",
+        **_shared(shared),
     )
 
 

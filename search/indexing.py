@@ -67,10 +67,8 @@ class Outcome:
     error: str = ""
 
 
-def _expand(keys: set[str]) -> set[str]:
-    """The keys, their dependents, and whatever the index says hung from them (so the
-    contributions of a deleted consultation leave the index with it)."""
-    expanded = set(keys)
+def _dependents(keys: set[str]) -> set[str]:
+    found: set[str] = set()
     by_prefix: dict[str, list[str]] = {}
     for value in keys:
         prefix, pk = registry.split_key(value)
@@ -78,11 +76,22 @@ def _expand(keys: set[str]) -> set[str]:
     sources = registry.sources()
     for prefix, pks in by_prefix.items():
         if prefix in sources:
-            expanded.update(sources[prefix].dependents(pks))
+            found.update(sources[prefix].dependents(pks))
     page_ids = [int(pk) for pk in by_prefix.get("page", []) if pk.isdigit()]
     if page_ids:
         hanging = SearchDocument.objects.filter(Q(plan__in=page_ids) | Q(consultation__in=page_ids))
-        expanded.update(hanging.values_list("source_key", flat=True))
+        found.update(hanging.values_list("source_key", flat=True))
+    return found
+
+
+def _expand(keys: set[str]) -> set[str]:
+    """The keys, what depends on them, what depends on that (a forum's topics, then
+    their replies), and whatever the index says hung from them (so the contributions of
+    a deleted consultation leave the index with it)."""
+    expanded, new = set(keys), set(keys)
+    while new:
+        new = _dependents(new) - expanded
+        expanded |= new
     return expanded
 
 

@@ -24,6 +24,9 @@ SETTINGS = {
     "number_of_shards": 1,
     "number_of_replicas": 0,
     "max_result_window": 10_000,
+    # Set explicitly: an index left at the default stops refreshing while no one searches
+    # it ("search idle"), and a change could stay invisible well past a second.
+    "refresh_interval": "1s",
     "analysis": {
         "filter": {
             # The same list as the database engine's, written without accents.

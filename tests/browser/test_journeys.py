@@ -54,6 +54,12 @@ def own_search_index(settings):
         get_engine().drop()
 
 
+def _search_refreshed() -> None:
+    from search.engines import get_engine
+
+    get_engine().refresh()
+
+
 def _english():
     from wagtail.models import Locale
 
@@ -154,6 +160,7 @@ ADMIN_SLUG = "compromiso-redactado-en-el-admin"
 
 
 async def test_visitor_searches_filters_and_lands_on_the_contribution(open_page, own_search_index, demo):
+    await database_sync_to_async(_search_refreshed)()  # OpenSearch shows writes within a second
     page = await open_page("/es/")
     box = page.get_by_role("searchbox", name="Buscar en consultas y aportes")
     await box.fill("actas priorizacion")  # no accents, as people type

@@ -76,3 +76,18 @@ def test_check_finds_drift_reports_it_and_repairs_it(engine, contributions):
         engine.refresh()
     assert "in step" in _run("search_check").split("Database documents:")[1]
     assert not SearchDocument.objects.filter(doc_id="contribution-999999").exists()
+
+
+@pytest.mark.opensearch
+def test_a_new_index_refreshes_every_second_even_before_anyone_searches_it(settings):
+    import uuid
+
+    from search.engines.opensearch import OpenSearchEngine
+
+    engine = OpenSearchEngine(prefix=f"cocrea-test-{uuid.uuid4().hex[:12]}")
+    try:
+        engine.ensure_index()
+        index_settings = engine.client.indices.get_settings(index=engine.alias)
+        assert next(iter(index_settings.values()))["settings"]["index"]["refresh_interval"] == "1s"
+    finally:
+        engine.drop()

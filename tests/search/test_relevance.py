@@ -75,7 +75,15 @@ def test_real_comments_are_found_by_their_words_whatever_the_spelling(engine, co
 def test_a_phrase_finds_the_comment_it_comes_from_first(engine, consultation, tmp_path):
     texts = _import(consultation, tmp_path)
     index_now()
-    pk, text = next((pk, text) for pk, text in sorted(texts.items()) if len(analysis.words(text)) > 30)
-    phrase = " ".join(text.split()[10:15])
+    stems = {pk: f" {' '.join(analysis.terms(text))} " for pk, text in texts.items()}
+
+    def unique_phrase(pk: int) -> str | None:
+        """Five words of the comment whose stems, in order, no other comment has."""
+        words = texts[pk].split()[10:15]
+        phrase = f" {' '.join(analysis.terms(' '.join(words)))} "
+        others = [other for other, text in stems.items() if phrase in text and other != pk]
+        return " ".join(words) if len(words) == 5 and len(phrase.split()) >= 3 and not others else None
+
+    pk, phrase = next((pk, unique_phrase(pk)) for pk in sorted(texts) if unique_phrase(pk))
     found = _found(f'"{phrase}"')
     assert found and found[0] == pk
