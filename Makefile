@@ -55,6 +55,7 @@ run: install messages var/.static
 	@mkdir -p var
 	DJANGO_SETTINGS_MODULE=cocrea.settings.dev $(BIN)/python manage.py migrate --noinput -v0
 	DJANGO_SETTINGS_MODULE=cocrea.settings.dev $(BIN)/python manage.py seed_demo
+	DJANGO_SETTINGS_MODULE=cocrea.settings.dev $(BIN)/python manage.py search_check
 	@echo "Serving http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	DJANGO_SETTINGS_MODULE=cocrea.settings.dev $(BIN)/uvicorn cocrea.asgi:application \
 		--host $(HOST) --port $(PORT) --lifespan off
@@ -91,6 +92,11 @@ test-embedded: install messages axe
 # Benchmarks print their figures and write JSON under bench/results/ (see bench/README.md).
 bench: install messages
 	$(BIN)/python bench/render_discussion.py
+
+# Search at scale on the real services (make services-up first); BENCH_ARGS=--quick for a short run.
+.PHONY: bench-search
+bench-search: install messages
+	@bash -c 'source services/load-env.sh && exec $(BIN)/python bench/search.py $(BENCH_ARGS)'
 
 lint: install
 	$(BIN)/ruff check .
