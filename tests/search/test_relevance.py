@@ -57,7 +57,7 @@ CASES = [
 ]
 
 
-def test_real_comments_are_found_by_their_words_whatever_the_spelling(engine, consultation, tmp_path):
+def test_real_comments_are_found_by_their_words_whatever_the_spelling_or_by_a_phrase(engine, consultation, tmp_path):
     texts = _import(consultation, tmp_path)
     assert len(texts) > 580
     index_now()
@@ -70,11 +70,10 @@ def test_real_comments_are_found_by_their_words_whatever_the_spelling(engine, co
         assert not missing, f"{typed!r}: {len(missing)} of {len(expected)} contributions not found"
         top = found[: min(5, len(expected))]
         assert all(pk in related for pk in top), f"{typed!r}: a top hit does not contain {family}"
+    _assert_a_phrase_finds_the_comment_it_comes_from_first(texts)
 
 
-def test_a_phrase_finds_the_comment_it_comes_from_first(engine, consultation, tmp_path):
-    texts = _import(consultation, tmp_path)
-    index_now()
+def _assert_a_phrase_finds_the_comment_it_comes_from_first(texts: dict[int, str]) -> None:
     stems = {pk: f" {' '.join(analysis.terms(text))} " for pk, text in texts.items()}
 
     def unique_phrase(pk: int) -> str | None:
