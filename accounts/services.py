@@ -25,7 +25,7 @@ from cocrea.models import Sector, Territory
 from discussions import events
 from discussions.models import Contribution, Flag, Follow, Reaction, ReactionKind
 
-from . import tokens
+from . import signals, tokens
 from .models import Gender, Organisation, Participant
 
 logger = logging.getLogger(__name__)
@@ -312,6 +312,7 @@ def participant_delete(*, user) -> int:
             setattr(contribution, field, value)
         contribution.save(update_fields=list(anonymous))
         events.contribution_changed(contribution, "anonymised")
+    signals.participant_deleting.send(sender=Participant, user=user, former_name=former)
     Participant.objects.filter(user=user).delete()
     user.delete()
     return len(contributions)

@@ -95,11 +95,13 @@ def ensure_admin() -> AdminLogin:
 def seed() -> AdminLogin:
     from consultations import demo as consultations_demo
     from discussions import demo as discussions_demo
+    from forum import demo as forum_demo
 
     home = ensure_home_page()
     ensure_translation(home, "en", HOME_EN)
     plan = consultations_demo.seed(home)
     discussions_demo.seed(plan)
+    forum_demo.seed(home)
     site = Site.objects.get(is_default_site=True)
     identity = SiteIdentity.for_site(site)
     identity.organisation_name = ORGANISATION

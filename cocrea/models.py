@@ -125,4 +125,7 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["consultations"] = consultations_for_home(self.locale)
         context["plan_index"] = plan_index_of(self)
+        from forum.selectors import forums_under
+
+        context["forums"] = forums_under(self)
         return context

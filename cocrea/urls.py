@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("", include("consultations.urls")),
     path("", include("discussions.urls")),
     path("", include("search.urls")),
+    path("", include("forum.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

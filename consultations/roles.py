@@ -38,11 +38,17 @@ COLLECTION_PERMISSIONS = {
 }
 
 
-# Moderators handle the queue; editors and government staff record reasoned responses.
-# Both screens edit contributions through the discussions services.
+# Moderators handle the queue and the forum's topics; editors and government staff record
+# reasoned responses, and editors keep the forum's categories. The screens edit
+# contributions and topics through the services.
 MODEL_PERMISSIONS = {
-    EDITORS: [("discussions", "change_contribution")],
-    MODERATORS: [("discussions", "change_contribution")],
+    EDITORS: [
+        ("discussions", "change_contribution"),
+        ("forum", "change_topic"),
+        ("forum", "add_forumcategory"),
+        ("forum", "change_forumcategory"),
+    ],
+    MODERATORS: [("discussions", "change_contribution"), ("forum", "change_topic")],
     GOVERNMENT: [("discussions", "change_contribution")],
 }
 

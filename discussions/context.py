@@ -54,6 +54,8 @@ def discussion_context(target, request) -> dict:
         "section_titles": {section["anchor"]: section["heading"] for section in target.discussion_sections},
         "section_counts": discussion.section_counts,
         "contribution_form": form,
+        "follow_text": getattr(target, "discussion_follow_text", None)
+        or {"start": _("Follow this consultation"), "stop": _("Stop following this consultation")},
         "closed_reason": closed_reason,
         "participant_reason": participant_reason,
         "now": timezone.now(),

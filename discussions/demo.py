@@ -120,7 +120,7 @@ CLOSED_DISCUSSION = [
 ]
 
 
-def _participants() -> dict[str, Participant]:
+def demo_participants() -> dict[str, Participant]:
     people = {}
     for key, (email, name, sector, territory, organisation) in PEOPLE.items():
         participant = Participant.objects.filter(user__email=email).first()
@@ -158,7 +158,7 @@ def ensure_staff_participant(user) -> Participant:
 
 
 def seed(plan: ActionPlanPage) -> None:
-    people = _participants()
+    people = demo_participants()
     pages = {page.slug: page for page in ConsultationPage.objects.child_of(plan).specific()}
     open_page, closed_page = pages.get("presupuesto-participativo"), pages.get("datos-abiertos-obras")
     if open_page is not None and not services.contributions_of(open_page).exists():

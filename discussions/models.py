@@ -8,7 +8,9 @@ A discussion is attached to any object that offers the *discussion target* proto
 - ``discussion_premoderated: bool``: hold every contribution until a moderator approves;
 - ``discussion_sections: list[dict]``: the sections (``anchor``, ``heading``) a
   contribution may concern, empty when it has none;
-- ``get_url()`` / ``full_url``: where the discussion is read.
+- ``get_url()`` / ``full_url``: where the discussion is read;
+- optionally ``discussion_follow_text``: ``{"start": …, "stop": …}`` for the follow
+  button (default: following "this consultation").
 """
 
 from collections import Counter

@@ -81,3 +81,16 @@ def _fresh_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def official(db):
+    """A participant in the Government group: their replies may be marked official."""
+    from django.contrib.auth.models import Group
+
+    from consultations.roles import GOVERNMENT
+    from tests.accounts.factories import ParticipantFactory
+
+    participant = ParticipantFactory(display_name="Gerencia de Planeamiento", sector="government")
+    participant.user.groups.add(Group.objects.get_or_create(name=GOVERNMENT)[0])
+    return participant

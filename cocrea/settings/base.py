@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_comments",
     # After django-comments-xtd: its ready() wires a signal this app unwires.
     "discussions",
+    "forum",
     "search",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -253,6 +254,8 @@ COMMENTS_XTD_MAX_THREAD_LEVEL = env_int("DISCUSSIONS_MAX_DEPTH", 3)
 DISCUSSIONS_MAX_LENGTH = 5000
 DISCUSSIONS_THREADS_PER_PAGE = 20
 DISCUSSIONS_EDIT_MINUTES = 15
+#: Topics one participant may start in an hour.
+FORUM_TOPICS_PER_HOUR = env_int("FORUM_TOPICS_PER_HOUR", 10)
 DISCUSSIONS_POSTS_PER_MINUTE = env_int("DISCUSSIONS_POSTS_PER_MINUTE", 5)
 # Distinct participants whose flags hide a contribution until a moderator reviews it.
 DISCUSSIONS_FLAGS_TO_HIDE = env_int("DISCUSSIONS_FLAGS_TO_HIDE", 3)

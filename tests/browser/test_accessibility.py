@@ -51,6 +51,15 @@ def _seed_demo() -> dict:
                 "search": f"{reverse('search:page')}?q=presupuesto",
                 "search, nothing found": f"{reverse('search:page')}?q=presupeustoo+xqzw",
             }
+    from forum.models import ForumMeetingPage, ForumPage, Topic
+
+    forum = ForumPage.objects.get(slug="foro")
+    urls["es"] |= {  # the demo forum is in Spanish only
+        "forum": forum.url,
+        "forum topic": Topic.objects.filter(forum=forum, reply_count__gt=0).first().url,
+        "forum about": f"{forum.url}acerca/",
+        "forum meeting": ForumMeetingPage.objects.child_of(forum).first().url,
+    }
     closed = ConsultationPage.objects.live().get(slug=CLOSED_SLUG)
     urls["es"]["consultation (closed)"] = closed.url
     urls["es"]["statistics (closed)"] = f"{closed.url}statistics/"
@@ -100,6 +109,10 @@ ANONYMOUS_PAGES = [
     "registration",
     "search",
     "search, nothing found",
+    "forum",
+    "forum topic",
+    "forum about",
+    "forum meeting",
 ]
 PARTICIPANT_PAGES = ["consultation (open)", "profile"]
 

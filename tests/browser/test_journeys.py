@@ -186,6 +186,58 @@ async def test_visitor_searches_filters_and_lands_on_the_contribution(open_page,
     await expect(page.locator(".search-results")).to_contain_text("resultado")
 
 
+def _forum_people() -> dict:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from accounts.models import Participant
+    from consultations.roles import MODERATORS
+    from forum.models import ForumPage
+
+    moderator = get_user_model().objects.create_user("moderadora", "moderadora@example.org", "clave-de-prueba-larga")
+    moderator.groups.add(Group.objects.get(name=MODERATORS))
+    return {
+        "forum": ForumPage.objects.get(slug="foro").url,
+        "civil_society": Participant.objects.select_related("user").get(user__email="observatorio@example.org"),
+        "government": Participant.objects.select_related("user").get(user__email="planeamiento@example.org"),
+        "moderator": SimpleNamespace(user=moderator),
+    }
+
+
+async def test_forum_topic_gets_an_official_reply_live_is_pinned_and_found(open_page, own_search_index, demo):
+    people = await database_sync_to_async(_forum_people)()
+    title = "Actas de las sesiones en quechua"
+    starter = await open_page(f"{people['forum']}nuevo/", as_participant=people["civil_society"])
+    await starter.get_by_label("Título").fill(title)
+    await starter.get_by_label("Categoría").select_option(label="Propuestas de la sociedad civil")
+    await starter.get_by_label("Texto").fill("Pedimos que las actas también se publiquen en quechua.")
+    await starter.get_by_role("button", name="Publicar el tema").click()
+    await expect(starter.locator("h1")).to_have_text(title)
+    topic_url = starter.url
+
+    reader = await open_page(topic_url)  # anyone may read
+    official = await open_page(topic_url, as_participant=people["government"])
+    answer = "La Gerencia traducirá las actas desde la próxima sesión."
+    await official.locator("#aportar textarea[name=comment]").fill(answer)
+    await official.locator("#aportar").get_by_role("button", name="Enviar aporte").click()
+    await expect(reader.locator("#aportes")).to_contain_text(answer)  # arrived live, no reload
+
+    moderator = await open_page(topic_url, as_participant=people["moderator"])
+    await moderator.get_by_text("Moderar este tema").click()
+    await moderator.get_by_role("button", name="Fijar arriba").click()
+    await expect(moderator.locator(".messages")).to_contain_text("Hecho")
+    await reader.goto(people["forum"])
+    await expect(reader.locator(".topic-row").first).to_contain_text(title)
+    await expect(reader.locator(".topic-row").first).to_contain_text("Fijado")
+
+    await database_sync_to_async(_search_refreshed)()
+    await reader.goto("/es/buscar/?q=traducira+actas")
+    hit = reader.locator(".hit", has_text="traducirá").first
+    await expect(hit.locator(".hit__kind")).to_have_text(re.compile("^Mensaje del foro"))
+    await hit.get_by_role("link").first.click()
+    await expect(reader).to_have_url(re.compile(r"/foro/tema/\d+-[\w-]+/#c\d+$"))
+
+
 def _editorial_team(plan) -> dict:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group

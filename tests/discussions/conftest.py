@@ -1,7 +1,5 @@
 import pytest
-from django.contrib.auth.models import Group
 
-from consultations.roles import GOVERNMENT
 from discussions import services
 from tests.accounts.factories import ParticipantFactory
 from tests.consultations.factories import ConsultationPageFactory
@@ -20,13 +18,6 @@ def participant(db):
 @pytest.fixture
 def other(db):
     return ParticipantFactory(display_name="Proética Cajamarca")
-
-
-@pytest.fixture
-def official(db):
-    participant = ParticipantFactory(display_name="Gerencia de Planeamiento", sector="government")
-    participant.user.groups.add(Group.objects.get_or_create(name=GOVERNMENT)[0])
-    return participant
 
 
 @pytest.fixture

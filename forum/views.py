@@ -1,0 +1,164 @@
+"""The forum's public views, served through ``ForumPage``'s routes."""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from discussions.context import discussion_context
+from discussions.errors import Refused
+from discussions.services import participant_refusal
+
+from . import ical, selectors, services
+from .forms import ModerationForm, TopicFilterForm, TopicForm
+from .models import ForumCategory, ForumPage, Topic
+
+
+def _render(request, forum: ForumPage, template: str, context: dict, status: int = 200):
+    context = {"page": forum, "self": forum, "forum": forum, **context}
+    return TemplateResponse(request, template, context, status=status)
+
+
+def topic_list(request, forum: ForumPage, category: ForumCategory | None = None):
+    filters = TopicFilterForm(request.GET or None)
+    listing = selectors.topic_list(
+        forum,
+        user=request.user,
+        category=category,
+        territory=filters.value("territory"),
+        sector=filters.value("sector"),
+        page_number=request.GET.get("pagina", 1),
+    )
+    following = False
+    if category is not None and request.user.is_authenticated:
+        from discussions.models import Follow
+        from discussions.services import discussion_key
+
+        content_type, object_pk = discussion_key(category)
+        following = Follow.objects.filter(
+            user=request.user, content_type=content_type, object_pk=object_pk, thread__isnull=True
+        ).exists()
+    context = {
+        "listing": listing,
+        "filters": filters,
+        "categories": ForumCategory.objects.all(),
+        "category": category,
+        "following_category": following,
+        "next_meeting": selectors.next_meeting(forum),
+        "can_start": participant_refusal(request.user) is None,
+    }
+    return _render(request, forum, "forum/forum_page.html", context)
+
+
+def topic_new(request, forum: ForumPage):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    refusal = participant_refusal(request.user)
+    form = TopicForm(request.POST or None, initial={"category": request.GET.get("categoria")})
+    status = 200
+    if request.method == "POST" and refusal is None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            topic = services.topic_create(
+                forum=forum,
+                author=request.user,
+                category=data["category"],
+                title=data["title"],
+                text=data["text"],
+                territories=data["territories"],
+                tags=data["tags"],
+            )
+        except Refused as error:
+            refusal, status = error, error.status
+        else:
+            messages.success(request, _("Your topic is published."))
+            return redirect(topic.get_url(request))
+    elif request.method == "POST":
+        status = refusal.status if refusal is not None else 400
+    return _render(request, forum, "forum/topic_form.html", {"form": form, "refusal": refusal}, status=status)
+
+
+def _topic(forum: ForumPage, pk: int, user) -> Topic:
+    topic = get_object_or_404(Topic.objects.select_related("category"), forum=forum, pk=pk)
+    if topic.hidden and not services.can_moderate(user):
+        raise Http404(_("This topic is not available."))
+    return topic
+
+
+def topic_detail(request, forum: ForumPage, pk: int, slug: str):
+    topic = _topic(forum, pk, request.user)
+    if slug != topic.slug:
+        return redirect(topic.get_url(request), permanent=True)
+    context = {
+        "topic": topic,
+        "target": topic,
+        "can_moderate": services.can_moderate(request.user),
+        "categories": ForumCategory.objects.all(),
+        **discussion_context(topic, request),
+    }
+    context["live"]["messages"]["closed"] = _("This topic has just been locked: it takes no new replies.")
+    response = _render(request, forum, "forum/topic.html", context)
+    services.topic_visited(topic=topic, user=request.user)
+    return response
+
+
+@require_POST
+def topic_moderate(request, forum: ForumPage, pk: int):
+    topic = _topic(forum, pk, request.user)
+    form = ModerationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("That moderation request was not understood."))
+        return redirect(topic.get_url(request))
+    try:
+        services.topic_moderate(
+            topic=topic,
+            moderator=request.user,
+            action=form.cleaned_data["action"],
+            category=form.cleaned_data["category"],
+            reason=form.cleaned_data["reason"],
+        )
+    except Refused as error:
+        messages.error(request, error.message)
+        return redirect(topic.get_url(request))
+    messages.success(request, _("Done: the topic is updated."))
+    return redirect(topic.get_url(request))
+
+
+@require_POST
+def category_follow(request, forum: ForumPage, slug: str):
+    category = get_object_or_404(ForumCategory, slug=slug)
+    category_url = forum.get_url(request) + forum.reverse_subpage("category", args=(slug,))
+    if not request.user.is_authenticated:
+        return redirect_to_login(category_url)
+    following = request.POST.get("following") == "1"
+    try:
+        services.category_follow(user=request.user, category=category, following=following)
+    except Refused as error:
+        messages.error(request, error.message)
+    else:
+        if following:
+            messages.success(request, _("You will receive an e-mail when a topic starts in this category."))
+        else:
+            messages.success(request, _("You no longer follow this category."))
+    return redirect(category_url)
+
+
+def about(request, forum: ForumPage):
+    meetings = list(selectors.meetings_of(forum))
+    context = {
+        "membership": selectors.membership(forum),
+        "members": forum.members.all(),
+        "upcoming": [meeting for meeting in meetings if not meeting.is_past],
+        "past": [meeting for meeting in reversed(meetings) if meeting.is_past],
+    }
+    return _render(request, forum, "forum/about.html", context)
+
+
+def meetings_calendar(request, forum: ForumPage):
+    body = ical.meetings_ical(forum, request)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="reuniones.ics"'
+    return response
