@@ -5,12 +5,13 @@ store, and schedule what follows the commit (follow-up mail now; live updates an
 indexing hook in at :func:`discussions.events.contribution_changed`).
 """
 
+import zlib
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +34,10 @@ from .models import (
     ResponseStatus,
     Status,
 )
+
+#: A post identical to one the same person sent to the same place this recently is that
+#: post sent twice (a double click, a retry after a timeout): it is not stored again.
+RESUBMISSION_WINDOW = timedelta(minutes=10)
 
 
 # --- who may write ---------------------------------------------------------------------
@@ -89,6 +94,39 @@ def _reply_parent(parent: Contribution) -> Contribution:
     return parent
 
 
+def _serialise_author(user) -> None:
+    """One write at a time per participant (PostgreSQL; SQLite serialises all writes),
+    so that two copies of one post sent at once cannot both pass the duplicate check."""
+    if connection.vendor == "postgresql":
+        key = zlib.crc32(f"contribution-author:{user.pk}".encode()) - 2**31
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _resubmission(author, content_type, object_pk: str, parent, text: str, moment: datetime):
+    """The contribution this post repeats — the same text from the same person to the same
+    place within ``RESUBMISSION_WINDOW`` (a double click, a retry after a timeout) — or
+    None. It is marked ``resubmitted`` so the caller can say so."""
+    _serialise_author(author)
+    earlier = (
+        Contribution.norel_objects.filter(
+            user=author,
+            content_type=content_type,
+            object_pk=object_pk,
+            comment=text,
+            submit_date__gte=moment - RESUBMISSION_WINDOW,
+            withdrawn_at__isnull=True,
+        )
+        .exclude(status=Status.REMOVED)
+        .order_by("-pk")
+    )
+    earlier = earlier.filter(parent_id=parent.pk).exclude(pk=parent.pk) if parent else earlier.filter(level=0)
+    found = earlier.first()
+    if found is not None:
+        found.resubmitted = True
+    return found
+
+
 def discussion_key(target) -> tuple[ContentType, str]:
     return ContentType.objects.get_for_model(target), str(target.pk)
 
@@ -132,7 +170,6 @@ def contribution_create(
         refusal = participant_refusal(author)
         if refusal:
             raise refusal
-        _check_rate(author, moment)
     if official and not is_government(author):
         raise NotAllowed(_("Only government accounts can post an official reply."))
     content_type, object_pk = discussion_key(target)
@@ -145,6 +182,11 @@ def contribution_create(
         section_anchor = parent.section_anchor
     elif section_anchor and section_anchor not in {s["anchor"] for s in target.discussion_sections}:
         raise NotFound(_("This commitment has no section “%(anchor)s”.") % {"anchor": section_anchor})
+    if check_rules:
+        earlier = _resubmission(author, content_type, object_pk, parent, text, moment)
+        if earlier is not None:
+            return earlier
+        _check_rate(author, moment)
 
     held = check_rules and target.discussion_premoderated
     contribution = Contribution(

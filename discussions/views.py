@@ -102,7 +102,9 @@ def post(request):
         )
     except Refused as refusal:
         return _refused(request, refusal, target=target, text=text)
-    if contribution.is_public:
+    if getattr(contribution, "resubmitted", False):
+        messages.info(request, _("You had already sent this contribution: it is here, once."))
+    elif contribution.is_public:
         messages.success(request, _("Your contribution is published. Thank you for taking part."))
     else:
         messages.info(request, _("Thank you. Your contribution will appear once a moderator has reviewed it."))

@@ -43,8 +43,8 @@ def test_unknown_section_is_refused(contribute, participant):
 def test_replies_nest_to_the_limit_and_deeper_ones_join_the_deepest_level(contribute, participant, other):
     top = contribute(participant, section_anchor="objetivo")
     chain = [top]
-    for _ in range(5):
-        chain.append(contribute(other, text="Respondo.", parent=chain[-1]))
+    for number in range(5):
+        chain.append(contribute(other, text=f"Respondo {number}.", parent=chain[-1]))
 
     assert [c.level for c in chain] == [0, 1, 2, 3, 3, 3]
     assert {c.thread_id for c in chain} == {top.pk}
@@ -113,11 +113,31 @@ def test_empty_and_over_long_text_is_refused(contribute, participant, text, mess
 
 
 def test_more_than_five_posts_a_minute_is_refused(contribute, participant):
-    for _ in range(5):
-        contribute(participant)
+    for number in range(5):
+        contribute(participant, text=f"Propuesta número {number}.")
     with pytest.raises(TooManyPosts):
-        contribute(participant)
+        contribute(participant, text="Una más.")
     assert Contribution.objects.count() == 5
+
+
+def test_the_same_post_sent_twice_is_stored_once(contribute, participant, other):
+    first = contribute(participant, text="Publicar el presupuesto por provincia.")
+    again = contribute(participant, text="  Publicar el presupuesto por provincia.  ")  # a double click
+    assert again.pk == first.pk and again.resubmitted
+    reply = contribute(other, text="De acuerdo.", parent=first)
+    assert contribute(other, text="De acuerdo.", parent=first).pk == reply.pk
+    # The same words are a new contribution elsewhere in the thread, from someone else, or later.
+    assert contribute(other, text="Publicar el presupuesto por provincia.").pk != first.pk
+    assert contribute(participant, text="De acuerdo.", parent=first).pk != reply.pk
+    Contribution.objects.filter(pk=first.pk).update(submit_date=timezone.now() - services.RESUBMISSION_WINDOW)
+    assert contribute(participant, text="Publicar el presupuesto por provincia.").pk != first.pk
+    assert Contribution.objects.count() == 5
+
+
+def test_a_repeated_post_is_not_refused_by_the_rate_limit(contribute, participant):
+    for number in range(5):
+        contribute(participant, text=f"Propuesta número {number}.")
+    assert contribute(participant, text="Propuesta número 4.").resubmitted  # a retry, not a sixth post
 
 
 def test_markup_is_a_sanitised_markdown_subset(contribute, participant):

@@ -170,6 +170,17 @@ def test_sixth_post_in_a_minute_gets_429(client, consultation, participant):
     assert Contribution.objects.count() == 5
 
 
+def test_a_form_sent_twice_makes_one_contribution_and_says_so(client, consultation, participant):
+    client.force_login(participant.user)
+    data = _form_data(consultation)  # the very same form, submitted twice (a double click)
+    first = client.post(reverse("discussions:post"), data)
+    second = client.post(reverse("discussions:post"), data, follow=True)
+    contribution = Contribution.objects.get()
+    assert first["Location"] == f"{consultation.url}#c{contribution.pk}"
+    assert second.redirect_chain[0][0] == first["Location"]
+    assert "Ya había enviado este aporte" in second.content.decode()
+
+
 @pytest.mark.parametrize("comment", ["", "   ", "x" * 5001])
 def test_empty_or_over_long_post_shows_the_form_again_with_the_text(client, consultation, participant, comment):
     client.force_login(participant.user)
