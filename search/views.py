@@ -2,6 +2,7 @@
 
 from dataclasses import asdict
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -72,9 +73,11 @@ def suggest_api(request):
     prefix = " ".join((request.GET.get("q") or "").split())[:SUGGEST_MAX_LENGTH]
     if len(prefix) < 2:
         return JsonResponse({"query": prefix, "suggestions": []})
+    language = request.GET.get("lang", "")
+    language = language if language in dict(settings.LANGUAGES) else ""
     try:
-        found = get_engine().suggest(prefix)
+        found = get_engine().suggest(prefix, language=language)
     except EngineUnavailable:
-        found = database_engine().suggest(prefix)
+        found = database_engine().suggest(prefix, language=language)
     suggestions = [{**item, "url": request.build_absolute_uri(item["url"])} for item in found]
     return JsonResponse({"query": prefix, "suggestions": suggestions, "label": _("Suggestions")})

@@ -10,6 +10,8 @@ from ..parsing import ParsedQuery
 #: Filterable fields with facet counts, in the order the sidebar shows them.
 FACETS = ("kind", "plan", "consultation", "territories", "sector", "ogp_values", "response_status", "channel", "year")
 SORTS = ("relevance", "newest")
+#: What the search box suggests as one types: things with a title worth going to.
+SUGGESTED_KINDS = ("plan", "consultation", "forum_topic")
 #: No engine pages further than this (OpenSearch's default result window).
 MAX_RESULT_WINDOW = 10_000
 
@@ -55,8 +57,9 @@ class Engine:
         when nothing is close."""
         raise NotImplementedError
 
-    def suggest(self, prefix: str, limit: int = 8) -> list[dict]:
-        """Titles that start like ``prefix``, for the search box: [{title, url, kind}]."""
+    def suggest(self, prefix: str, limit: int = 8, language: str = "") -> list[dict]:
+        """Titles that start like ``prefix`` (in ``language``, when given), for the search
+        box: [{title, url, kind}]."""
         raise NotImplementedError
 
     def write(self, pairs: Iterable[tuple[str, Document]], stale_ids: Iterable[str] = ()) -> None:

@@ -18,7 +18,7 @@ from .. import text as analysis
 from ..documents import Document
 from ..models import SearchDocument, SearchFacet, SearchWord
 from ..parsing import ParsedQuery
-from .base import FACETS, Engine, EngineHit, EngineQuery, EngineResults
+from .base import FACETS, SUGGESTED_KINDS, Engine, EngineHit, EngineQuery, EngineResults
 
 BATCH = 500
 #: Words shorter than this must be spelled right (as OpenSearch's "AUTO:5,…").
@@ -359,11 +359,13 @@ class DatabaseEngine(Engine):
             found[word] = best[1] if best[0] <= limit else ""
         return found
 
-    def suggest(self, prefix: str, limit: int = 8) -> list[dict]:
+    def suggest(self, prefix: str, limit: int = 8, language: str = "") -> list[dict]:
         words = analysis.words(prefix)
         if not words:
             return []
-        condition = Q(kind__in=["plan", "consultation", "forum_topic"])
+        condition = Q(kind__in=SUGGESTED_KINDS)
+        if language:
+            condition &= Q(language=language)
         for word in words[:-1]:
             if word not in analysis.STOP_WORDS:
                 condition &= Q(title_terms__contains=analysis.stem(word))

@@ -16,7 +16,7 @@ from opensearchpy.exceptions import NotFoundError, OpenSearchException
 from .. import text as analysis
 from ..documents import Document
 from ..parsing import ParsedQuery
-from .base import FACETS, Engine, EngineHit, EngineQuery, EngineResults, EngineUnavailable
+from .base import FACETS, SUGGESTED_KINDS, Engine, EngineHit, EngineQuery, EngineResults, EngineUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -361,7 +361,10 @@ class OpenSearchEngine(Engine):
         except OpenSearchException as error:
             raise _unavailable(error) from error
 
-    def suggest(self, prefix: str, limit: int = 8) -> list[dict]:
+    def suggest(self, prefix: str, limit: int = 8, language: str = "") -> list[dict]:
+        filters = [{"terms": {"kind": list(SUGGESTED_KINDS)}}]
+        if language:
+            filters.append({"term": {"language": language}})
         body = {
             "size": limit,
             "_source": ["title", "url", "kind"],
@@ -374,7 +377,7 @@ class OpenSearchEngine(Engine):
                             "fields": ["title_suggest", "title_suggest._2gram", "title_suggest._3gram"],
                         }
                     },
-                    "filter": {"terms": {"kind": ["plan", "consultation", "forum_topic"]}},
+                    "filter": filters,
                 }
             },
         }

@@ -162,7 +162,11 @@ ADMIN_SLUG = "compromiso-redactado-en-el-admin"
 async def test_visitor_searches_filters_and_lands_on_the_contribution(open_page, own_search_index, demo):
     await database_sync_to_async(_search_refreshed)()  # OpenSearch shows writes within a second
     page = await open_page("/es/")
-    box = page.get_by_role("searchbox", name="Buscar en consultas y aportes")
+    box = page.get_by_role("combobox", name="Buscar en consultas y aportes")
+    await box.press_sequentially("presupuesto parti")  # titles are suggested as one types
+    await expect(page.locator("#site-search-suggestions option").first).to_have_attribute(
+        "value", re.compile("presupuesto participativo")
+    )
     await box.fill("actas priorizacion")  # no accents, as people type
     await box.press("Enter")
     await expect(page).to_have_url(re.compile(r"/es/buscar/\?q=actas"))

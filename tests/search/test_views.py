@@ -95,6 +95,10 @@ def test_suggestions_complete_titles_for_the_search_box(client, contribution, co
     titles = [item["title"] for item in response.json()["suggestions"]]
     assert consultation.title in titles
     assert client.get(reverse("search_api:suggest"), {"q": "p"}).json()["suggestions"] == []
+    spanish = client.get(reverse("search_api:suggest"), {"q": "presupuesto parti", "lang": "es"}).json()
+    assert consultation.title in [item["title"] for item in spanish["suggestions"]]
+    english = client.get(reverse("search_api:suggest"), {"q": "presupuesto parti", "lang": "en"}).json()
+    assert english["suggestions"] == []  # the consultation has no English translation
 
 
 def test_every_page_has_a_search_box_in_its_header(client, home_page):
