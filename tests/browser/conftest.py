@@ -78,7 +78,10 @@ class AsgiServer:
             log_config=None,  # keep the test run's logging as Django configured it
             log_level="warning",
             access_log=False,
-            timeout_graceful_shutdown=5,
+            # Longer than channels-redis' 5 s blocking read, which a closing WebSocket's
+            # consumer may be waiting in; at 5 s uvicorn sometimes cancelled it and logged
+            # an error. (uvicorn's own default is to wait without limit.)
+            timeout_graceful_shutdown=15,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
@@ -94,7 +97,7 @@ class AsgiServer:
     def stop(self) -> None:
         """Shut down as a deploy does: open WebSockets are closed with 1012 (service restart)."""
         self._server.should_exit = True
-        self._thread.join(timeout=10)
+        self._thread.join(timeout=20)
         if self._thread.is_alive():
             self._server.force_exit = True
             self._thread.join(timeout=5)
