@@ -5,31 +5,20 @@ A consultation covers its own discussion; a plan covers those of its published
 consultations. Wagtail serves routes only for live pages, after its view restriction
 checks, so a draft or a private page has none of these.
 
-Wagtail's URL pattern takes only path segments ending in a slash, so a file name such
-as ``contributions.csv`` needs :data:`open_data_urlpatterns` in the site's URLconf,
-ahead of Wagtail's own: it hands those paths to Wagtail's page serving unchanged.
+The file names need :data:`open_data_urlpatterns` in the site's URLconf (see
+:mod:`cocrea.page_files`).
 """
 
 from django.template.response import TemplateResponse
-from django.urls import re_path as url_re_path
 from django.utils.translation import gettext as _
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 
+from cocrea.page_files import page_file_path
 from discussions.charts import statistics_charts
 from discussions.exports import csv_response, export_rows, iso_datetime, json_response
 from discussions.statistics import participation_statistics
 
-
-def _serve_page(request, path):
-    # Imported here: this module loads with the page models, before wagtail.views can.
-    from wagtail.views import serve
-
-    return serve(request, path)
-
-
-open_data_urlpatterns = [
-    url_re_path(r"^((?:[\w\-]+/)*contributions\.(?:csv|json))$", _serve_page, name="open_data"),
-]
+open_data_urlpatterns = [page_file_path(r"contributions\.(?:csv|json)", name="open_data")]
 
 
 class OpenDataRoutesMixin(RoutablePageMixin):
