@@ -220,17 +220,26 @@ def contribution_create(
     return contribution
 
 
-def _snapshot_author(contribution: Contribution, user) -> None:
+def author_snapshot(user) -> dict:
+    """Who is writing, as their writing keeps showing it even if their profile changes:
+    ``author_display_name``, ``author_sector``, ``author_organisation``, ``author_territory_id``."""
     participant: Participant = user.participant
-    contribution.user = user
-    contribution.user_name = participant.display_name[:50]
-    contribution.user_email = user.email
-    contribution.author_display_name = participant.display_name
-    contribution.author_sector = participant.sector
     # Speaking for an organisation is shown only once an operator has verified it.
     organisation = participant.organisation
-    contribution.author_organisation = organisation.name if organisation and organisation.verified else ""
-    contribution.author_territory_id = participant.territory_id
+    return {
+        "author_display_name": participant.display_name,
+        "author_sector": participant.sector,
+        "author_organisation": organisation.name if organisation and organisation.verified else "",
+        "author_territory_id": participant.territory_id,
+    }
+
+
+def _snapshot_author(contribution: Contribution, user) -> None:
+    contribution.user = user
+    contribution.user_name = user.participant.display_name[:50]
+    contribution.user_email = user.email
+    for field, value in author_snapshot(user).items():
+        setattr(contribution, field, value)
 
 
 def edit_deadline(contribution: Contribution) -> datetime:

@@ -12,7 +12,7 @@ from wagtail.log_actions import log
 
 from discussions import live, markup
 from discussions.errors import NotAllowed, NotFound, Refused, TooManyPosts
-from discussions.services import clean_text, follow_set, participant_refusal
+from discussions.services import author_snapshot, clean_text, follow_set, participant_refusal
 
 from .models import ForumCategory, ForumPage, Topic
 
@@ -78,8 +78,6 @@ def topic_create(
     title = _check_title(title)
     text = clean_text(text)
     _check_repeats(author, title, moment)
-    participant = author.participant
-    organisation = participant.organisation
     topic = Topic.objects.create(
         forum=forum,
         category=category,
@@ -88,10 +86,7 @@ def topic_create(
         body_html=markup.render_markdown(text),
         tags=", ".join(dict.fromkeys(tag.strip()[:40] for tag in tags.split(",") if tag.strip()))[:255],
         author=author,
-        author_display_name=participant.display_name,
-        author_sector=participant.sector,
-        author_organisation=organisation.name if organisation and organisation.verified else "",
-        author_territory_id=participant.territory_id,
+        **author_snapshot(author),
         created_at=moment,
         last_activity_at=moment,
     )
