@@ -46,7 +46,8 @@ def discussion_context(target, request) -> dict:
         "live": {
             "url": live.websocket_path(target),
             "last_event": live.last_event_id(content_type.pk, target.pk),
-            "messages": live_messages(),
+            "messages": live_messages()
+            | ({"closed": target.discussion_closed_message} if hasattr(target, "discussion_closed_message") else {}),
         },
         "discussion": discussion,
         "discussion_key": {"content_type": str(target._meta), "object_pk": target.pk},

@@ -10,7 +10,9 @@ A discussion is attached to any object that offers the *discussion target* proto
   contribution may concern, empty when it has none;
 - ``get_url()`` / ``full_url``: where the discussion is read;
 - optionally ``discussion_follow_text``: ``{"start": …, "stop": …}`` for the follow
-  button (default: following "this consultation").
+  button (default: following "this consultation");
+- optionally ``discussion_closed_message``: what open pages announce when it stops
+  taking contributions (default: the consultation has closed).
 """
 
 from collections import Counter

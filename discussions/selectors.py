@@ -144,3 +144,13 @@ def published_counts(model, object_pks) -> dict[str, int]:
         .annotate(count=Count("pk"))
     )
     return dict(rows)
+
+
+def is_following(user, target) -> bool:
+    """Whether ``user`` follows all of ``target``'s discussion (not just one thread)."""
+    if not user.is_authenticated:
+        return False
+    content_type, object_pk = discussion_key(target)
+    return Follow.objects.filter(
+        user=user, content_type=content_type, object_pk=object_pk, thread__isnull=True
+    ).exists()

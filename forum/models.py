@@ -294,6 +294,10 @@ class Topic(models.Model):
     discussion_premoderated = False
 
     @property
+    def discussion_closed_message(self) -> str:
+        return _("This topic has just been locked: it takes no new replies.")
+
+    @property
     def discussion_follow_text(self) -> dict:
         return {"start": _("Follow this topic (e-mail on replies)"), "stop": _("Stop following this topic")}
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from discussions.context import discussion_context
 from discussions.errors import Refused
+from discussions.selectors import is_following
 from discussions.services import participant_refusal
 
 from . import ical, selectors, services
@@ -32,21 +33,12 @@ def topic_list(request, forum: ForumPage, category: ForumCategory | None = None)
         sector=filters.value("sector"),
         page_number=request.GET.get("pagina", 1),
     )
-    following = False
-    if category is not None and request.user.is_authenticated:
-        from discussions.models import Follow
-        from discussions.services import discussion_key
-
-        content_type, object_pk = discussion_key(category)
-        following = Follow.objects.filter(
-            user=request.user, content_type=content_type, object_pk=object_pk, thread__isnull=True
-        ).exists()
     context = {
         "listing": listing,
         "filters": filters,
         "categories": ForumCategory.objects.all(),
         "category": category,
-        "following_category": following,
+        "following_category": category is not None and is_following(request.user, category),
         "next_meeting": selectors.next_meeting(forum),
         "can_start": participant_refusal(request.user) is None,
     }
@@ -99,7 +91,6 @@ def topic_detail(request, forum: ForumPage, pk: int, slug: str):
         "categories": ForumCategory.objects.all(),
         **discussion_context(topic, request),
     }
-    context["live"]["messages"]["closed"] = _("This topic has just been locked: it takes no new replies.")
     response = _render(request, forum, "forum/topic.html", context)
     services.topic_visited(topic=topic, user=request.user)
     return response
