@@ -184,12 +184,6 @@ class DatabaseEngine(Engine):
 
     def _insert(self, pairs: list[tuple[str, Document]], vendor) -> None:
         rows = SearchDocument.objects.bulk_create([_row(document, key) for key, document in pairs])
-        if rows and rows[0].pk is None:  # backends that do not return ids
-            by_doc = dict(
-                SearchDocument.objects.filter(doc_id__in=[r.doc_id for r in rows]).values_list("doc_id", "pk")
-            )
-            for row in rows:
-                row.pk = by_doc[row.doc_id]
         vendor.write(rows)
         facets = []
         for row, (_, document) in zip(rows, pairs, strict=True):
