@@ -7,6 +7,7 @@ Snowball's Spanish stemmer applied. OpenSearch does the equivalent with its anal
 """
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -27,7 +28,9 @@ STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 #: Longest token kept: longer runs are URLs or noise, not words anyone searches for.
 MAX_TOKEN_LENGTH = 40
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
-_stemmer = snowballstemmer.stemmer("spanish")
+#: Snowball's stemmers keep the word being stemmed in the object: one per thread, since
+#: requests (and the indexing worker's threads) stem at the same time.
+_stemmers = threading.local()
 
 
 def fold(text: str) -> str:
@@ -46,7 +49,10 @@ def stem(word: str) -> str:
     """The stem of one folded word (``presupuestos`` → ``presupuest``)."""
     if word.isdigit():
         return word
-    return _stemmer.stemWord(word)
+    stemmer = getattr(_stemmers, "spanish", None)
+    if stemmer is None:
+        stemmer = _stemmers.spanish = snowballstemmer.stemmer("spanish")
+    return stemmer.stemWord(word)
 
 
 def terms(text: str) -> list[str]:

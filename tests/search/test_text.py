@@ -1,4 +1,5 @@
 import pytest
+import snowballstemmer
 
 from search import parsing
 from search import text as analysis
@@ -62,3 +63,39 @@ def test_an_overlong_query_is_cut_and_says_so():
 def test_a_correction_replaces_or_drops_words():
     query = parsing.parse('presupeusto xqzw "obras públicas"')
     assert query.replaced({"presupeusto": "presupuesto", "xqzw": ""}) == 'presupuesto "obras públicas"'
+
+
+def test_stems_are_right_when_many_threads_stem_at_once():
+    """Requests stem in threads of their own. Snowball's stemmer object keeps the word it
+    is working on, so one shared by threads gave wrong stems and IndexErrors under load
+    (found by bench/load.py while OpenSearch was down)."""
+    import sys
+    import threading
+
+    from bench import decide_madrid
+
+    words = [word for row in decide_madrid.proposal_rows()[:300] for word in analysis.words(row["text"])]
+    expected = {word: snowballstemmer.stemmer("spanish").stemWord(word) for word in set(words)}
+    wrong = []
+
+    def stem_all():
+        for word in words:
+            try:
+                if analysis.stem.__wrapped__(word) != expected[word]:
+                    wrong.append(word)
+            except IndexError:
+                wrong.append(word)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        threads = [threading.Thread(target=stem_all) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+
+    assert len(words) > 5000
+    assert wrong == []
