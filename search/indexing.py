@@ -30,6 +30,8 @@ PASS_SIZE = 1000
 MAX_RETRY_SECONDS = 3600
 #: While set, the engine failed recently: indexing writes the database documents only.
 ENGINE_DOWN_KEY = "search:engine-down"
+#: Set while a retry of the backlog is scheduled.
+RETRY_SCHEDULED_KEY = "search:retry-scheduled"
 
 
 def queue(keys: Iterable[str]) -> None:
@@ -148,6 +150,7 @@ def process_backlog(*, everything: bool = False) -> Outcome:
             # The database documents are written now; the engine's part waits for the retry.
             outcome = sync([entry.key for entry in entries], engine=database_engine())
             _postpone(entries, recent_error)
+            _schedule_retry()
             total.written += outcome.written
             continue
         try:
@@ -162,6 +165,9 @@ def process_backlog(*, everything: bool = False) -> Outcome:
         _forget(entries)
         total.written += outcome.written
         total.removed += outcome.removed
+        if not everything and engine.name != "database":
+            # The engine answers again: what waited for it is due now, not at its next try.
+            IndexingBacklog.objects.filter(attempts__gt=0, retry_after__gt=now).update(retry_after=now)
 
 
 def _postpone(entries: list[IndexingBacklog], error: str) -> None:
@@ -183,15 +189,25 @@ def _forget(entries: list[IndexingBacklog]) -> None:
 
 
 def _schedule_retry() -> None:
-    """With a worker, try again when the first entry is due; without one (the immediate
-    backend), the next change or ``search_check`` does."""
+    """With a worker, try again when the first entry is due — once, however many changes
+    were postponed meanwhile; without one (the immediate backend), the next change or
+    ``search_check`` does."""
     from .tasks import process_backlog as task
 
     if not task.get_backend().supports_defer:
         return
     first = IndexingBacklog.objects.order_by("retry_after").values_list("retry_after", flat=True).first()
-    if first is not None:
-        task.using(run_after=first).enqueue()
+    if first is None:
+        return
+    # The mark outlives the retry's moment by a minute in case the worker is late; the
+    # retry removes it when it starts.
+    wait = max(1, int((first - timezone.now()).total_seconds())) + 60
+    if cache.add(RETRY_SCHEDULED_KEY, first.isoformat(), wait):
+        task.using(run_after=first).enqueue(retry=True)
+
+
+def retry_started() -> None:
+    cache.delete(RETRY_SCHEDULED_KEY)
 
 
 # --- rebuilding and checking ------------------------------------------------------------

@@ -4,8 +4,10 @@ the engine is back."""
 
 import io
 import uuid
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -85,5 +87,75 @@ def test_when_the_engine_returns_search_check_catches_up(posted, engine_down, se
         results = query.search({"q": ["semaforos"]})
         assert results.engine == "opensearch" and not results.fallback
         assert any(hit.url.endswith(f"#c{posted.pk}") for hit in results.hits)
+    finally:
+        engine.drop()
+
+
+@pytest.mark.opensearch
+def test_when_the_engine_returns_the_next_change_brings_what_waited(posted, engine_down, settings, consultation):
+    """No waiting for the first contribution's own retry: the first pass that reaches the
+    engine again takes everything that waited for it."""
+    from django.core.cache import cache
+
+    from search.indexing import ENGINE_DOWN_KEY
+
+    settings.SEARCH_URL = engine_down
+    settings.SEARCH_TIMEOUT = 10
+    cache.delete(ENGINE_DOWN_KEY)
+    engine = get_engine()
+    try:
+        later = services.contribution_create(
+            target=consultation, author=ParticipantFactory().user, text="Rampas en cada paradero del centro."
+        )
+        assert not IndexingBacklog.objects.exists()
+        engine.refresh()
+        assert set(engine.ids_for([f"contribution:{posted.pk}", f"contribution:{later.pk}"])) >= {
+            f"contribution-{posted.pk}",
+            f"contribution-{later.pk}",
+        }
+    finally:
+        engine.drop()
+
+
+@pytest.mark.opensearch
+def test_the_worker_retries_once_however_many_changes_waited(engine_down, settings, consultation):
+    """With the task worker: the changes made while the engine is down schedule one retry
+    between them, and that retry, once the engine is back, indexes them all."""
+    from django.core.cache import cache
+    from django_tasks_db.models import DBTaskResult
+
+    from search.indexing import ENGINE_DOWN_KEY
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    consultation.save_revision().publish()
+    posted = [
+        services.contribution_create(target=consultation, author=ParticipantFactory().user, text=text)
+        for text in ("Agua para Cutervo.", "Internet en las escuelas de San Ignacio.", "Caminos rurales en Chota.")
+    ]
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+
+    waiting = DBTaskResult.objects.filter(status="READY", task_path="search.tasks.process_backlog")
+    assert waiting.count() == 1
+    assert waiting.get().run_after > timezone.now()
+    assert IndexingBacklog.objects.count() >= len(posted)
+
+    # The retry comes while another change has just found the engine down again: it
+    # postpones everything once more, and schedules the next retry.
+    cache.set(ENGINE_DOWN_KEY, "still down", 60)
+    with time_machine.travel(waiting.get().run_after + timedelta(seconds=1)):
+        call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    assert waiting.count() == 1 and IndexingBacklog.objects.count() >= len(posted)
+
+    settings.SEARCH_URL = engine_down
+    settings.SEARCH_TIMEOUT = 10
+    cache.delete(ENGINE_DOWN_KEY)  # as the time it stands for has passed
+    engine = get_engine()
+    try:
+        with time_machine.travel(waiting.get().run_after + timedelta(seconds=1)):
+            call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+        assert not IndexingBacklog.objects.exists()
+        engine.refresh()
+        expected = {f"contribution-{contribution.pk}" for contribution in posted}
+        assert set(engine.ids_for([f"contribution:{contribution.pk}" for contribution in posted])) >= expected
     finally:
         engine.drop()
