@@ -14,12 +14,19 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
 
+from cocrea.admission import AdmissionControl  # noqa: E402
 from cocrea.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": AdmissionControl(
+            django_asgi_app,
+            concurrency=settings.HTTP_CONCURRENT_REQUESTS,
+            queue=settings.HTTP_QUEUED_READS,
+            wait_seconds=settings.HTTP_QUEUE_WAIT_SECONDS,
+        ),
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

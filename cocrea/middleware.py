@@ -1,5 +1,9 @@
+import logging
+
 from django.middleware.locale import LocaleMiddleware
 from django.urls import Resolver404, resolve
+
+logger = logging.getLogger(__name__)
 
 
 class SiteLocaleMiddleware(LocaleMiddleware):
@@ -23,3 +27,30 @@ def _resolves(path: str, urlconf) -> bool:
     except Resolver404:
         return False
     return True
+
+
+class DatabaseUnavailableMiddleware:
+    """A request that fails because the database does not answer (it is restarting, the
+    pool has no connection to give) gets a 503 that says so, with the contribution's text
+    given back, instead of a 500. Listed last, so it sees the views' exceptions first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError
+        from django.http import HttpResponse
+
+        from .unavailable import language_of, response_parts
+
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning("Database unavailable for %s %s: %s", request.method, request.path, exception)
+        text = request.POST.get("comment", "") if request.method == "POST" else ""
+        body, content_type, headers = response_parts(
+            reason="database", language=language_of(request.path), text=text, api=request.path.startswith("/api/")
+        )
+        return HttpResponse(body, content_type=content_type, status=503, headers=headers)

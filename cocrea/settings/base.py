@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "cocrea.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "cocrea.urls"
@@ -102,15 +103,20 @@ TEMPLATES = [
 
 # --- Database ------------------------------------------------------------------------
 # DATABASE_URL, e.g. postgres://cocrea@127.0.0.1:5432/cocrea; SQLite in var/ otherwise.
-# Persistent connections stay off by default: under ASGI each request may run in another
-# thread, and Django's documentation advises against them there.
+# Persistent connections stay off: under ASGI each request may run in another thread, and
+# Django's documentation advises against them there. PostgreSQL gets a connection pool
+# instead (DATABASE_POOL_SIZE connections per process at most, 0 for none; production
+# turns it on), and a connection that cannot be made in DATABASE_CONNECT_TIMEOUT seconds
+# is an error the site answers with a 503, not a request hanging.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'cocrea.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_max_age=0,
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -175,11 +181,14 @@ if REDIS_URL:
             "CONFIG": {"hosts": [_REDIS_LAYER_HOST], "prefix": REDIS_PREFIX},
         }
     }
+    # The cache only saves work: while Redis is unreachable it holds nothing (cocrea/cache.py),
+    # and it gives up on Redis within a second.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "cocrea.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": REDIS_PREFIX,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -198,11 +207,14 @@ SEARCH_ENGINE = env_choice(
         "elasticsearch": "it cannot be tested here yet; use opensearch or database.",
     },
 )
+# One node, or the nodes of a cluster separated by commas; SEARCH_REPLICAS copies of the
+# index on other nodes (0 for a single node).
 SEARCH_URL = env_str("SEARCH_URL", "http://127.0.0.1:9200")
+SEARCH_REPLICAS = env_int("SEARCH_REPLICAS", 0)
 SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "cocrea")
 SEARCH_TIMEOUT = env_int("SEARCH_TIMEOUT", 5)
 #: Seconds before a failed indexing is tried again (doubling up to an hour).
-SEARCH_RETRY_SECONDS = env_int("SEARCH_RETRY_SECONDS", 30)
+SEARCH_RETRY_SECONDS = env_int("SEARCH_RETRY_SECONDS", 10)
 _WAGTAIL_SEARCH_BACKEND = {
     "database": "wagtail.search.backends.database",
     "opensearch": "wagtail.search.backends.opensearch2",
@@ -211,7 +223,7 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": _WAGTAIL_SEARCH_BACKEND}}
 if SEARCH_ENGINE != "database":
     WAGTAILSEARCH_BACKENDS["default"].update(
         {
-            "URLS": [SEARCH_URL],
+            "URLS": [node.strip() for node in SEARCH_URL.split(",") if node.strip()],
             "INDEX_PREFIX": f"{SEARCH_INDEX_PREFIX}-wagtail-",
             "TIMEOUT": SEARCH_TIMEOUT,
             "OPTIONS": {},
@@ -260,6 +272,14 @@ DISCUSSIONS_POSTS_PER_MINUTE = env_int("DISCUSSIONS_POSTS_PER_MINUTE", 5)
 # Distinct participants whose flags hide a contribution until a moderator reviews it.
 DISCUSSIONS_FLAGS_TO_HIDE = env_int("DISCUSSIONS_FLAGS_TO_HIDE", 3)
 ACCOUNTS_CONFIRMATION_DAYS = 3
+
+# --- Serving -------------------------------------------------------------------------
+# Each ASGI process runs at most HTTP_CONCURRENT_REQUESTS requests at once (0: no limit);
+# the others wait, writes first, up to HTTP_QUEUE_WAIT_SECONDS, and a read finding
+# HTTP_QUEUED_READS reads already waiting is refused with a 503 at once (cocrea/admission.py).
+HTTP_CONCURRENT_REQUESTS = env_int("HTTP_CONCURRENT_REQUESTS", 8)
+HTTP_QUEUED_READS = env_int("HTTP_QUEUED_READS", 64)
+HTTP_QUEUE_WAIT_SECONDS = env_int("HTTP_QUEUE_WAIT_SECONDS", 10)
 
 # --- Wagtail -------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Cocrea"

@@ -1,6 +1,7 @@
 """Production: secrets have no default, so a misconfigured deploy fails at start."""
 
 from .base import *  # noqa: F403
+from .base import DATABASES
 from .env import env_bool, env_int, env_required
 
 DEBUG = False
@@ -18,3 +19,16 @@ CSRF_COOKIE_SECURE = True
 # Wagtail's live preview renders the page in a same-origin iframe, which DENY would break.
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
+
+# PostgreSQL through a pool of connections per process, each checked before it is lent
+# (after a database restart the pool's old connections are replaced, not used). A
+# request that waits DATABASE_POOL_TIMEOUT seconds for a connection gets a 503.
+_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 16)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _POOL_SIZE > 0:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # with a pool: check each connection lent
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": 2,
+        "max_size": _POOL_SIZE,
+        "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+    }

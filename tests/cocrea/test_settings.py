@@ -68,3 +68,35 @@ def test_email_url_configures_smtp():
     assert config["EMAIL_PORT"] == 587
     assert config["EMAIL_HOST_USER"] == "avisos@gob.pe"
     assert config["EMAIL_USE_TLS"] is True
+
+
+@pytest.mark.postgres
+def test_production_lends_checked_connections_from_a_pool():
+    """A request borrows a pooled connection, checked first, so a database restart costs
+    the requests made while it is down and not the ones after."""
+    code = (
+        "import django; django.setup();"
+        "from django.db import connection;"
+        "connection.ensure_connection(); pool = connection.pool;"
+        "print(pool.max_size, pool.timeout, pool._check is not None);"
+        "from django.db import connections; connections.close_all()"
+    )
+    result = _run(
+        code,
+        DJANGO_SETTINGS_MODULE="cocrea.settings.production",
+        SECRET_KEY="x" * 20 + "a-long-random-production-secret-for-the-check",
+        DATABASE_POOL_SIZE="12",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["12", "10", "True"]
+
+
+def test_without_postgresql_there_is_no_pool_and_connections_give_up_in_time():
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        assert settings.DATABASES["default"]["OPTIONS"]["connect_timeout"] == 5
+        assert "pool" not in settings.DATABASES["default"]["OPTIONS"]  # the test settings: no pool
+    else:
+        assert "pool" not in settings.DATABASES["default"].get("OPTIONS", {})
