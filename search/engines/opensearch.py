@@ -103,7 +103,16 @@ BULK_CHUNK = 500
 
 @lru_cache(maxsize=4)
 def _client(url: str, timeout: int) -> OpenSearch:
-    return OpenSearch(hosts=[url], timeout=timeout, max_retries=0, retry_on_timeout=False)
+    # One client per process, shared by its threads: as many pooled connections as requests
+    # may run at once, so none is opened and thrown away per search. ``url`` may name several
+    # nodes of a cluster, separated by commas: requests go round them.
+    return OpenSearch(
+        hosts=[node.strip() for node in url.split(",") if node.strip()],
+        timeout=timeout,
+        max_retries=0,
+        retry_on_timeout=False,
+        maxsize=max(10, settings.HTTP_CONCURRENT_REQUESTS + 4),
+    )
 
 
 def _unavailable(error: Exception) -> EngineUnavailable:
@@ -121,7 +130,8 @@ class OpenSearchEngine(Engine):
     # --- the index and its alias -----------------------------------------------------
     def _new_index(self) -> str:
         name = f"{self.alias}-{timezone.now():%Y%m%d%H%M%S%f}"
-        self.client.indices.create(index=name, body={"settings": SETTINGS, "mappings": MAPPINGS})
+        index_settings = {**SETTINGS, "number_of_replicas": settings.SEARCH_REPLICAS}
+        self.client.indices.create(index=name, body={"settings": index_settings, "mappings": MAPPINGS})
         return name
 
     def ensure_index(self) -> None:
