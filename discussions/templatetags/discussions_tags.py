@@ -1,6 +1,9 @@
+from functools import lru_cache
+
 from django import template
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 
 from discussions import services
 
@@ -16,6 +19,24 @@ def lookup(mapping: dict, key):
 @register.filter
 def in_set(value, collection) -> bool:
     return value in (collection or ())
+
+
+#: Stands for the contribution's number while a URL pattern is reversed once.
+_PK = 987654321
+
+
+@lru_cache(maxsize=64)
+def _action_url_parts(name: str, language: str | None, script_prefix: str) -> tuple[str, str]:
+    head, _, tail = reverse(f"discussions:{name}", args=[_PK]).partition(str(_PK))
+    return head, tail
+
+
+@register.simple_tag
+def action_url(name: str, pk) -> str:
+    """``{% url 'discussions:<name>' pk %}``, reversed once per language: a page shows up
+    to hundreds of contributions, each with several actions."""
+    head, tail = _action_url_parts(name, get_language(), get_script_prefix())
+    return f"{head}{int(pk)}{tail}"
 
 
 @register.simple_tag(takes_context=True)
