@@ -1,9 +1,12 @@
 """The live layer of a discussion: ``/ws/discussions/<app>.<model>.<pk>/``.
 
 Readers only listen. A client says ``{"type": "catch_up", "after": <last event id>}``
-when it (re)connects and receives everything newer; ``{"type": "ping"}`` every 30 s
-keeps it counted among the readers and answers with the count. Frames are small and
-few: a client that sends a large frame or too many is disconnected with a close code.
+when it (re)connects and receives everything newer; ``{"type": "ping", "after": <last
+event id>}`` every 30 s keeps it counted among the readers, answers with the count, and
+sends what the reader missed although it stayed connected — events the channel layer
+lost (Redis restarted and forgot the groups; a reader's queue was full). Frames are
+small and few: a client that sends a large frame or too many is disconnected with a
+close code.
 """
 
 import asyncio
@@ -30,6 +33,10 @@ CLOSE_NOT_FOUND, CLOSE_BAD_FRAME, CLOSE_TOO_LARGE, CLOSE_TOO_MANY = 4404, 4400, 
 CLOSE_FORBIDDEN = 4403
 #: A window change (opening, closing) this close is announced to the connection when it comes.
 ANNOUNCE_WITHIN_SECONDS = 24 * 3600
+#: How long a process trusts its last look at a discussion's newest event, so that the
+#: heartbeats of many readers cost one query per discussion, not one each.
+NEWEST_EVENT_TTL = 5.0
+_newest_events: dict[str, tuple[float, int]] = {}
 
 
 class DiscussionConsumer(AsyncJsonWebsocketConsumer):
@@ -83,14 +90,10 @@ class DiscussionConsumer(AsyncJsonWebsocketConsumer):
 
     async def receive_json(self, content, **kwargs):
         kind = content.get("type") if isinstance(content, dict) else None
-        if kind == "catch_up" and isinstance(content.get("after"), int) and content["after"] >= 0:
-            events, too_many = await self._events_after(content["after"])
-            if too_many:
-                await self.send_json({"type": "reload"})
-                return
-            for event in events:
-                await self.send_json(event)
-            await self.send_json({"type": "caught_up"})
+        after = content.get("after") if isinstance(content, dict) else None
+        after = after if isinstance(after, int) and not isinstance(after, bool) and after >= 0 else None
+        if kind == "catch_up" and after is not None:
+            await self._catch_up(after)
         elif kind == "ping":
             # Re-joining keeps the membership fresh: channels-redis drops group members
             # after a day, and a page may stay open longer.
@@ -99,8 +102,31 @@ class DiscussionConsumer(AsyncJsonWebsocketConsumer):
             except Exception:  # the layer (Redis) is down: the reader catches up on reconnecting
                 logger.debug("Could not renew %s in its group", self.channel_name)
             await self.send_json({"type": "pong", "readers": await presence().touch(self.key, self.channel_name)})
+            try:
+                if after is not None and await self._newest_event() > after:
+                    await self._catch_up(after)
+            except Exception:  # the database is down: the next heartbeat tries again
+                logger.debug("Could not check %s for missed events", self.key)
         else:
             await self.close(code=CLOSE_BAD_FRAME)
+
+    async def _catch_up(self, after: int) -> None:
+        events, too_many = await self._events_after(after)
+        if too_many:
+            await self.send_json({"type": "reload"})
+            return
+        for event in events:
+            await self.send_json(event)
+        await self.send_json({"type": "caught_up"})
+
+    async def _newest_event(self) -> int:
+        moment = time.monotonic()
+        seen = _newest_events.get(self.key)
+        if seen and moment - seen[0] < NEWEST_EVENT_TTL:
+            return seen[1]
+        newest = await database_sync_to_async(live.last_event_id)(self.content_type_id, self.object_pk)
+        _newest_events[self.key] = (moment, newest)
+        return newest
 
     async def discussion_event(self, event):
         await self.send_json(event["message"])

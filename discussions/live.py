@@ -110,9 +110,13 @@ def _serialise_discussion(content_type_id: int, object_pk: str) -> None:
 
 
 def record_event(content_type_id: int, object_pk, kind: str, payload: dict) -> DiscussionEvent:
+    """Record an event and broadcast it after the commit. It names the discussion's event
+    before it (``previous``), so a reader that sees an event whose ``previous`` it never
+    got knows the live layer lost something, and catches up from where it is sure."""
     _serialise_discussion(content_type_id, str(object_pk))
+    previous = last_event_id(content_type_id, object_pk)
     event = DiscussionEvent.objects.create(
-        content_type_id=content_type_id, object_pk=str(object_pk), kind=kind, payload=payload
+        content_type_id=content_type_id, object_pk=str(object_pk), kind=kind, payload={**payload, "previous": previous}
     )
     message = event_message(event)
     group = group_name(content_type_id, str(object_pk))

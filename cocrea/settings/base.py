@@ -156,12 +156,13 @@ REDIS_URL = env_str("REDIS_URL")
 # test runs, or benchmarks) can share one Redis without hearing each other: Redis
 # delivers PUBLISH messages across database numbers, so a database number is not enough.
 REDIS_PREFIX = env_str("REDIS_PREFIX", "cocrea")
-# CHANNEL_LAYER picks channels-redis' layer: "core" (lists, the default) or "pubsub"
-# (PUBLISH/SUBSCRIBE). bench/live_fanout.py, 1,000 readers on 2 workers: both deliver
-# every event once the timeouts below are set; core had the lower p99 from the POST's
-# response in two runs of three (readers re-join their group on every heartbeat, so
-# core's one-day group expiry does not drop a page left open).
-CHANNEL_LAYER = env_choice("CHANNEL_LAYER", ("core", "pubsub"), "core")
+# CHANNEL_LAYER picks channels-redis' layer: "pubsub" (PUBLISH/SUBSCRIBE, the default)
+# or "core" (lists). bench/live_fanout.py, 1,000 readers on 2 workers: both deliver every
+# event once the timeouts below are set, core with a slightly lower p99. pubsub survives
+# a Redis restart (redis-py subscribes again; tests/services/test_redis_restart.py):
+# with core every reader was dropped, and in bench/faults.py some readers of a worker
+# heard nothing more afterwards.
+CHANNEL_LAYER = env_choice("CHANNEL_LAYER", ("core", "pubsub"), "pubsub")
 if REDIS_URL:
     # redis-py's default 5 s read timeout equals channels-redis' 5 s blocking read, which
     # then fails on a quiet worker; its 100-connection pool is too small for a burst of

@@ -7,6 +7,7 @@
   if (!section || !messagesNode || !("WebSocket" in window)) return;
   var text = JSON.parse(messagesNode.textContent);
   var lastEvent = parseInt(section.getAttribute("data-last-event"), 10) || 0;
+  var catchingUp = false;
   var participant = section.hasAttribute("data-participant");
   var statusNode = section.querySelector("[data-live-status]");
   var announcer = section.querySelector("[data-live-announcer]");
@@ -146,15 +147,22 @@
     announce(text.closed);
   }
   function handle(message) {
-    if (typeof message.id === "number" && message.id > lastEvent) lastEvent = message.id;
+    if (typeof message.id === "number") {
+      // An event whose predecessor never came: the live layer lost something (Redis
+      // restarted, say). Ask for everything after the last event surely seen.
+      if (typeof message.previous === "number" && message.previous > lastEvent) {
+        if (!catchingUp) { catchingUp = true; socket.send(JSON.stringify({ type: "catch_up", after: lastEvent })); }
+      } else if (message.id > lastEvent) lastEvent = message.id;
+    }
     switch (message.type) {
+      case "caught_up": catchingUp = false; break;
       case "hello": case "pong": showReaders(message.readers); break;
       case "contribution.created": created(message); break;
       case "contribution.updated": update(message); break;
       case "reaction.changed": react(message); break;
       case "discussion.closed": closed(); break;
       case "discussion.opened": status(text.opened); break;
-      case "reload": status(text.reload); break;
+      case "reload": catchingUp = true; status(text.reload); break;  // only a reload helps now
     }
   }
   function connect() {
@@ -163,8 +171,10 @@
     socket.onopen = function () {
       backoff = 1000;
       status("");
+      catchingUp = true;
       socket.send(JSON.stringify({ type: "catch_up", after: lastEvent }));
-      heartbeat = window.setInterval(function () { socket.send(JSON.stringify({ type: "ping" })); }, 30000);
+      // The heartbeat says how far this page got: what the live layer lost is sent then.
+      heartbeat = window.setInterval(function () { socket.send(JSON.stringify({ type: "ping", after: lastEvent })); }, 30000);
     };
     socket.onmessage = function (event) { handle(JSON.parse(event.data)); };
     socket.onclose = function (event) {

@@ -111,6 +111,35 @@ async def test_a_reconnecting_reader_catches_up_on_what_it_missed(consultation, 
         await reader.disconnect()
 
 
+async def test_a_heartbeat_brings_what_the_channel_layer_lost(consultation, participant, other, monkeypatch):
+    """Redis restarted and forgot the groups, or a reader's queue was full: the reader is
+    still connected, never told. Its heartbeat says how far it got, and it gets the rest."""
+    from discussions import consumers
+
+    monkeypatch.setattr(consumers, "_newest_events", {})
+    first = await create(target=consultation, author=participant.user, text="Antes del corte")
+    seen = await sync_to_async(live.last_event_id)(first.content_type_id, consultation.pk)
+    reader = await _connect(_path(consultation))
+    try:
+        await reader.receive_json_from()  # hello
+        monkeypatch.setattr(live, "broadcast", lambda group, message: False)  # the layer loses it
+        lost = await create(target=consultation, author=other.user, text="Durante el corte")
+        assert await reader.receive_nothing(timeout=0.3)
+
+        await reader.send_json_to({"type": "ping", "after": seen})
+
+        assert (await reader.receive_json_from())["type"] == "pong"
+        missed = await reader.receive_json_from()
+        assert (missed["type"], missed["contribution"]) == ("contribution.created", lost.pk)
+        assert await reader.receive_json_from() == {"type": "caught_up"}
+
+        await reader.send_json_to({"type": "ping", "after": missed["id"]})  # up to date: just the count
+        assert (await reader.receive_json_from())["type"] == "pong"
+        assert await reader.receive_nothing(timeout=0.3)
+    finally:
+        await reader.disconnect()
+
+
 async def test_a_reader_far_behind_is_asked_to_reload(consultation, participant, monkeypatch):
     monkeypatch.setattr(live, "CATCH_UP_LIMIT", 1)
     for n in range(2):
@@ -245,3 +274,21 @@ async def test_the_moderation_channel_refuses_the_public(home_page):
     output = await communicator.receive_output()
     await communicator.disconnect()
     assert output == {"type": "websocket.close", "code": 4403}
+
+
+async def test_each_event_names_the_one_before_it_so_readers_notice_a_loss(consultation, participant, other):
+    reader = await _connect(_path(consultation))
+    try:
+        await reader.receive_json_from()  # hello
+        content_type = await sync_to_async(ContentType.objects.get_for_model)(ConsultationPage)
+        before = await sync_to_async(live.last_event_id)(content_type.pk, consultation.pk)
+        await create(target=consultation, author=participant.user, text="Primero")
+        await create(target=consultation, author=other.user, text="Segundo")
+
+        first = await _receive_until(reader, "contribution.created")
+        second = await _receive_until(reader, "contribution.created")
+
+        assert first["previous"] == before
+        assert second["previous"] == first["id"]
+    finally:
+        await reader.disconnect()
