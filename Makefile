@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 SERVICE_MARKERS := postgres or redis or opensearch
 
 .DEFAULT_GOAL := help
-.PHONY: help install axe run serve test test-embedded bench lint format messages services-up services-down clean
+.PHONY: help install axe run test test-embedded bench faults lint format messages services-up services-down clean
 
 help:
 	@echo "make run            set up on embedded defaults and serve http://$(HOST):$(PORT)"
@@ -18,6 +18,8 @@ help:
 	@echo "make test-embedded  run the suite on the embedded defaults only"
 	@echo "make services-up    start PostgreSQL, Redis and OpenSearch on loopback"
 	@echo "make services-down  stop them and delete their data"
+	@echo "make bench          benchmarks on the real services (QUICK=1: a few minutes)"
+	@echo "make faults         the mixed load while each service fails in turn"
 	@echo "make lint           ruff and migrations check"
 
 # --- setup -------------------------------------------------------------------------
@@ -89,14 +91,23 @@ test-embedded: install messages axe
 	env -u DATABASE_URL -u REDIS_URL -u SEARCH_URL SEARCH_ENGINE=database \
 		$(BIN)/pytest -m "not ($(SERVICE_MARKERS))" $(PYTEST_ARGS)
 
-# Benchmarks print their figures and write JSON under bench/results/ (see bench/README.md).
-bench: install messages
-	$(BIN)/python bench/render_discussion.py
+# Benchmarks and fault runs on the real services (`make services-up` first). Each prints its
+# table and writes JSON under bench/results/ (see bench/README.md); QUICK=1 for a few minutes.
+BENCHMARKS = "render_discussion.py $(if $(QUICK),--repeat 5)" \
+	"live_fanout.py $(if $(QUICK),--quick --layer core)" \
+	"search.py $(if $(QUICK),--quick)" \
+	"load.py $(if $(QUICK),--quick)"
 
-# Search at scale on the real services (make services-up first); BENCH_ARGS=--quick for a short run.
-.PHONY: bench-search
-bench-search: install messages
-	@bash -c 'source services/load-env.sh && exec $(BIN)/python bench/search.py $(BENCH_ARGS)'
+bench: install messages var/.static
+	@bash -c 'source services/load-env.sh; failed=""; \
+		for benchmark in $(BENCHMARKS); do \
+			echo; echo "=== bench/$$benchmark"; \
+			$(BIN)/python bench/$$benchmark || failed="$$failed $${benchmark%% *}"; \
+		done; \
+		if [ -n "$$failed" ]; then echo; echo "FAILED:$$failed"; exit 1; fi'
+
+faults: install messages var/.static
+	@bash -c 'source services/load-env.sh && exec $(BIN)/python bench/faults.py'
 
 lint: install
 	$(BIN)/ruff check .

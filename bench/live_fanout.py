@@ -14,23 +14,19 @@ import argparse
 import asyncio
 import contextlib
 import json
-import math
 import os
-import platform
-import resource
 import secrets
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS_DIR = ROOT / "bench" / "results"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import harness
+
 BENCH_DATABASE = "cocrea_bench_live"
 PARTICIPANTS = 4
 #: High enough that the per-participant rate limit never refuses a benchmark post.
@@ -42,15 +38,10 @@ GRACE_SECONDS = 10
 REDIS_ROUND_TRIPS = 1000
 #: Misses listed in the JSON (all are counted).
 MISSES_KEPT = 1000
-WORKER_START_TIMEOUT = 60
 #: Discussions are quiet most of the time: readers wait this long for the first post, longer
 #: than the 5 s channels-redis' core layer blocks in one read from Redis.
 QUIET_SECONDS = 6
 LAYERS = ("core", "pubsub")
-UVICORN = [
-    *(sys.executable, "-m", "uvicorn", "cocrea.asgi:application"),
-    *("--host", "127.0.0.1", "--lifespan", "off", "--no-access-log", "--log-level", "warning"),
-]
 
 
 def main() -> None:
@@ -67,22 +58,21 @@ def main() -> None:
         arguments.error("--clients must be at least 2 and --seconds at least 1")
     layers = LAYERS if options.layer == "both" else (options.layer,)
 
-    read_services_file()
+    harness.read_services_file()
     database_url, redis_url = os.environ.get("DATABASE_URL", ""), os.environ.get("REDIS_URL", "")
     if not database_url.startswith(("postgres://", "postgresql://")) or not redis_url:
         sys.exit(
             "live_fanout needs the real services: DATABASE_URL=postgres://… and REDIS_URL "
             "(run `make services-up`, then `source services/load-env.sh`)."
         )
-    raise_file_limit(options.clients + 512)
+    harness.raise_file_limit(options.clients + 512)
 
-    bench_url = urlsplit(database_url)._replace(path=f"/{BENCH_DATABASE}").geturl()
-    recreate_database(database_url)
+    database = harness.BenchDatabase(database_url, BENCH_DATABASE).create()
     try:
         os.environ.update(
             {
                 "DJANGO_SETTINGS_MODULE": "cocrea.settings.test",
-                "DATABASE_URL": bench_url,
+                "DATABASE_URL": database.url,
                 "SECRET_KEY": secrets.token_urlsafe(40),
                 "ALLOWED_HOSTS": "127.0.0.1,localhost",
                 "DISCUSSIONS_POSTS_PER_MINUTE": str(POSTS_PER_MINUTE),
@@ -108,50 +98,12 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        drop_database(database_url)
+        database.drop()
     print_report(report)
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / f"live_fanout-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
-    path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"\nWritten to {path.relative_to(ROOT)}")
+    harness.write_results("live_fanout", report)
 
 
 # --- setup ---------------------------------------------------------------------------------
-def read_services_file() -> None:
-    """var/services.env, as services/load-env.sh reads it: the environment wins."""
-    services = ROOT / "var" / "services.env"
-    if not services.exists():
-        return
-    for line in services.read_text().splitlines():
-        name, _, value = line.partition("=")
-        if name.strip() and not name.startswith("#") and not os.environ.get(name.strip()):
-            os.environ[name.strip()] = value.strip()
-
-
-def raise_file_limit(needed: int) -> None:
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft != resource.RLIM_INFINITY and soft < needed:
-        wanted = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
-        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
-        if wanted < needed:
-            sys.exit(f"Only {wanted} open files are allowed (hard limit); {needed} are needed.")
-
-
-def recreate_database(server_url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(server_url, autocommit=True) as server:
-        server.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-        server.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-
-
-def drop_database(server_url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(server_url, autocommit=True) as server:
-        server.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-
-
 @dataclass
 class Site:
     page_url: str
@@ -162,7 +114,6 @@ class Site:
 
 def prepare_site() -> Site:
     """Migrate the bench database; make a plan, an open consultation and signed-in participants."""
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
@@ -227,64 +178,6 @@ def prepare_site() -> Site:
     )
 
 
-# --- workers -------------------------------------------------------------------------------
-class Worker:
-    """One uvicorn process serving ``cocrea.asgi:application`` with the chosen channel layer."""
-
-    def __init__(self, name: str, layer: str, log_dir: Path):
-        self.name = name
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.log_path = log_dir / f"worker-{name}-{layer}.log"
-        self._log = self.log_path.open("wb")
-        self.process = subprocess.Popen(  # noqa: S603 — our own interpreter and arguments
-            [*UVICORN, "--port", str(self.port)],
-            cwd=ROOT,
-            env={**os.environ, "CHANNEL_LAYER": layer},
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-
-    @property
-    def origin(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def wait_until_healthy(self, deadline: float) -> None:
-        import requests
-
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"worker {self.name} exited with {self.process.returncode}:\n{self.output()}")
-            try:
-                if requests.get(f"{self.origin}/healthz", timeout=1).status_code == 200:
-                    return
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"worker {self.name} did not start in {WORKER_START_TIMEOUT} s:\n{self.output()}")
-
-    def rss_mib(self) -> float | None:
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return round(int(line.split()[1]) / 1024, 1)
-        return None
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log.close()
-
-    def output(self) -> str:
-        self._log.flush()
-        return self.log_path.read_text(errors="replace")[-4000:].strip() or "(no output)"
-
-
 def run_layer(layer: str, options, site: Site) -> dict:
     print(f"\n[{layer}] starting 2 workers, {options.clients} readers, {options.seconds} posts…", flush=True)
     if options.logs:
@@ -294,8 +187,12 @@ def run_layer(layer: str, options, site: Site) -> dict:
         workers = []
         try:
             for name in "AB":
-                workers.append(Worker(name, layer, Path(logs)))
-            deadline = time.monotonic() + WORKER_START_TIMEOUT
+                workers.append(
+                    harness.Worker(
+                        name, Path(logs), env={"CHANNEL_LAYER": layer}, log_name=f"worker-{name}-{layer}.log"
+                    )
+                )
+            deadline = time.monotonic() + harness.WORKER_START_TIMEOUT
             for worker in workers:
                 worker.wait_until_healthy(deadline)
             result = asyncio.run(fan_out(workers, options, site))
@@ -313,7 +210,7 @@ def run_layer(layer: str, options, site: Site) -> dict:
 @dataclass
 class Reader:
     number: int
-    worker: Worker
+    worker: harness.Worker
     connected: bool = False
     hello_readers: int | None = None  # None as well when the readers' count was unavailable
     received: dict[int, float] = field(default_factory=dict)
@@ -331,7 +228,7 @@ class Post:
     error: str = ""
 
 
-async def fan_out(workers: list[Worker], options, site: Site) -> dict:
+async def fan_out(workers: list[harness.Worker], options, site: Site) -> dict:
     readers = [Reader(number, workers[number % 2]) for number in range(options.clients)]
     connected = asyncio.Semaphore(CONNECT_CONCURRENCY)
     settled = asyncio.Event()
@@ -418,7 +315,7 @@ async def receive(reader: Reader, websocket) -> None:
     reader.failure = "closed by the server"
 
 
-def http_session(session_key: str, worker: Worker, site: Site):
+def http_session(session_key: str, worker: harness.Worker, site: Site):
     """A signed-in HTTP session with the CSRF cookie the consultation page sets."""
     import requests
     from django.conf import settings
@@ -432,7 +329,7 @@ def http_session(session_key: str, worker: Worker, site: Site):
     return session
 
 
-def send_post(post: Post, session, worker: Worker, site: Site) -> None:
+def send_post(post: Post, session, worker: harness.Worker, site: Site) -> None:
     from django.conf import settings
     from django.urls import reverse
 
@@ -480,18 +377,10 @@ async def redis_round_trips(url: str, count: int) -> dict:
         await pubsub.unsubscribe(channel)
         await pubsub.aclose()
         await client.aclose()
-    return {"round_trips": count, **percentiles(timings, (50, 99))}
+    return {"round_trips": count, **harness.percentiles(timings, (50, 99))}
 
 
 # --- results -------------------------------------------------------------------------------
-def percentiles(values_ms: list[float], wanted=(50, 95, 99)) -> dict:
-    if not values_ms:
-        return {}
-    ordered = sorted(values_ms)  # nearest-rank percentiles
-    figures = {f"p{p}_ms": round(ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)], 2) for p in wanted}
-    return {**figures, "max_ms": round(ordered[-1], 2), "min_ms": round(ordered[0], 2)}
-
-
 def summarise(readers: list[Reader], posts: list[Post], connect_seconds: float, redis_floor: dict) -> dict:
     published = [post for post in posts if post.contribution]
     from_response, from_sent, misses = [], [], []
@@ -533,13 +422,13 @@ def summarise(readers: list[Reader], posts: list[Post], connect_seconds: float, 
         "hellos_without_count": sum(1 for reader in readers if reader.connected and reader.hello_readers is None),
         "connect_seconds": round(connect_seconds, 2),
         "latency_from_response": {
-            **percentiles(from_response),
+            **harness.percentiles(from_response),
             "arrived_before_response": sum(1 for value in from_response if value < 0),
         },
-        "latency_from_sent": percentiles(from_sent),
-        "latency_from_sent_by_path": {path: percentiles(values) for path, values in by_path.items()},
-        "after_first_reader": percentiles(spread),
-        "post_round_trip": percentiles([(post.responded - post.sent) * 1000 for post in published]),
+        "latency_from_sent": harness.percentiles(from_sent),
+        "latency_from_sent_by_path": {path: harness.percentiles(values) for path, values in by_path.items()},
+        "after_first_reader": harness.percentiles(spread),
+        "post_round_trip": harness.percentiles([(post.responded - post.sent) * 1000 for post in published]),
         "redis_pubsub_round_trip": redis_floor,
         "misses_count": len(misses),
         "misses": misses[:MISSES_KEPT],
@@ -578,7 +467,6 @@ def better_layer(runs: dict) -> dict | None:
 
 
 def machine(redis_url: str) -> dict:
-    from importlib.metadata import version
 
     import redis
     from django.db import connection
@@ -587,23 +475,10 @@ def machine(redis_url: str) -> dict:
         cursor.execute("SHOW server_version")
         postgres_version = cursor.fetchone()[0]
     return {
-        "platform": platform.platform(),
-        "processor": cpu_model(),
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
+        **harness.machine("channels", "channels-redis", "uvicorn", "websockets", "django"),
         "postgresql": postgres_version,
         "redis": redis.Redis.from_url(redis_url).info("server")["redis_version"],
-        **{package: version(package) for package in ("channels", "channels-redis", "uvicorn", "websockets", "django")},
     }
-
-
-def cpu_model() -> str:
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown"
 
 
 def print_report(report: dict) -> None:

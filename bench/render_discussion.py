@@ -12,10 +12,8 @@ to ``bench/results/render_discussion-<timestamp>.json``. See bench/README.md.
 """
 
 import argparse
-import json
 import logging
 import os
-import platform
 import re
 import statistics
 import sys
@@ -26,7 +24,10 @@ from pathlib import Path
 from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS_DIR = ROOT / "bench" / "results"
+sys.path.insert(0, str(ROOT))
+
+from bench import harness  # noqa: E402
+
 BASELINE_TEMPLATE = "{% load comments_xtd %}{% render_xtdcomment_tree for page %}"
 ANCHOR = re.compile(r'id="c(\d+)"')
 logger = logging.getLogger("bench.render_discussion")
@@ -39,7 +40,6 @@ def main() -> None:
     if options.repeat < 1:
         arguments.error("--repeat must be at least 1")
 
-    sys.path.insert(0, str(ROOT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "cocrea.settings.test"
     with tempfile.TemporaryDirectory(prefix="cocrea-bench-") as scratch:
         import django
@@ -64,10 +64,7 @@ def main() -> None:
         finally:
             connection.creation.destroy_test_db(database, verbosity=0)
     print_report(report)
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / f"render_discussion-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
-    path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"\nWritten to {path.relative_to(ROOT)}")
+    harness.write_results("render_discussion", report)
 
 
 def run(repeat: int, database: str) -> dict:
@@ -226,24 +223,12 @@ def machine(database: str) -> dict:
     if connection.vendor == "postgresql":
         vendor_version = str(connection.pg_version)
     return {
-        "platform": platform.platform(),
-        "processor": cpu_model(),
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
+        **harness.machine(),
         "database": {"vendor": connection.vendor, "version": vendor_version, "name": database},
         "django": django.get_version(),
         "wagtail": wagtail.__version__,
         "django_comments_xtd": django_comments_xtd.get_version(),
     }
-
-
-def cpu_model() -> str:
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown"
 
 
 def print_report(report: dict) -> None:

@@ -12,10 +12,8 @@ writes the figures to ``bench/results/search-<timestamp>.json``. See bench/READM
 
 import argparse
 import csv
-import json
 import math
 import os
-import platform
 import random
 import re
 import statistics
@@ -32,7 +30,11 @@ if TYPE_CHECKING:
     from search.documents import Document
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS_DIR = ROOT / "bench" / "results"
+# This file is bench/search.py: the search app, not this script, must answer `import search`.
+sys.path[:] = [str(ROOT)] + [entry for entry in sys.path if Path(entry or ".").resolve() != ROOT / "bench"]
+
+from bench import harness  # noqa: E402
+
 #: Index prefix and database of this benchmark only: tests use ``cocrea-test`` and
 #: ``test_cocrea``, the development site ``cocrea``.
 BENCH_PREFIX = "cocrea-bench-search"
@@ -170,7 +172,7 @@ def main() -> None:
         arguments.error("--count must be at least 1000 and --queries at least 10")
     started = time.perf_counter()
 
-    read_services_file()
+    harness.read_services_file()
     database_url, search_url = os.environ.get("DATABASE_URL", ""), os.environ.get("SEARCH_URL", "")
     if not database_url.startswith(("postgres://", "postgresql://")) or not search_url:
         sys.exit(
@@ -179,8 +181,6 @@ def main() -> None:
         )
     opensearch_version = check_opensearch(search_url)
 
-    # This file is bench/search.py: the search app, not this script, must answer `import search`.
-    sys.path[:] = [str(ROOT)] + [entry for entry in sys.path if Path(entry or ".").resolve() != ROOT / "bench"]
     os.environ.update(
         {
             "DJANGO_SETTINGS_MODULE": "cocrea.settings.test",
@@ -230,24 +230,10 @@ def main() -> None:
     report["machine"]["opensearch"] = opensearch_version
     report["wall_seconds"] = round(time.perf_counter() - started, 1)
     print_report(report)
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / f"search-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
-    path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"\nWritten to {path.relative_to(ROOT)}")
+    harness.write_results("search", report)
 
 
 # --- setup ---------------------------------------------------------------------------------
-def read_services_file() -> None:
-    """var/services.env, as services/load-env.sh reads it: the environment wins."""
-    services = ROOT / "var" / "services.env"
-    if not services.exists():
-        return
-    for line in services.read_text().splitlines():
-        name, _, value = line.partition("=")
-        if name.strip() and not name.startswith("#") and not os.environ.get(name.strip()):
-            os.environ[name.strip()] = value.strip()
-
-
 def check_opensearch(url: str) -> dict:
     """The node's version and heap, or exit saying it cannot be reached."""
     from opensearchpy import OpenSearch
@@ -771,25 +757,7 @@ def ratios(latency: dict, indexing: dict) -> dict:
 
 
 def machine(postgres_version: str) -> dict:
-    from importlib.metadata import version
-
-    return {
-        "platform": platform.platform(),
-        "processor": cpu_model(),
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
-        "postgresql": postgres_version,
-        **{package: version(package) for package in ("django", "wagtail", "opensearch-py", "psycopg")},
-    }
-
-
-def cpu_model() -> str:
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown"
+    return {**harness.machine("django", "wagtail", "opensearch-py", "psycopg"), "postgresql": postgres_version}
 
 
 # --- the report ----------------------------------------------------------------------------

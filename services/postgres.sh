@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start or stop a throw-away PostgreSQL on 127.0.0.1 (Debian's postgresql package).
-# Usage: services/postgres.sh start|stop|status
+# Usage: services/postgres.sh start|stop|restart|status (restart keeps the data)
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
@@ -46,11 +46,16 @@ case "${1:-}" in
     rm -rf "$DIR"
     echo "PostgreSQL stopped"
     ;;
+  restart)
+    as_owner "$PGBIN/pg_ctl" -D "$DIR/data" -m fast -w -t 60 restart >/dev/null
+    wait_for 30 "PostgreSQL" "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$POSTGRES_PORT"
+    echo "PostgreSQL restarted"
+    ;;
   status)
     "$PGBIN/pg_isready" -h 127.0.0.1 -p "$POSTGRES_PORT"
     ;;
   *)
-    echo "usage: $0 start|stop|status" >&2
+    echo "usage: $0 start|stop|restart|status" >&2
     exit 2
     ;;
 esac
