@@ -782,15 +782,17 @@ class Load:
         cpu_before = self.bench.cpu_seconds()
         participants = [asyncio.create_task(self.participant(n)) for n in range(self.options.participants)]
         fault_task = asyncio.create_task(self.fault(self)) if self.fault else None
+        # The load runs its length, and with a fault until the service has been back for
+        # the fault's observation time.
         end = self.seconds
-        while self.now() < end:
-            await asyncio.sleep(0.5)
+        while True:
             if fault_task and fault_task.done():
                 self.fault_record = fault_task.result()
-                end = max(self.seconds, self.fault_record["back_at"] + self.fault_record.get("observe_after", 20))
+                end = max(end, self.fault_record["back_at"] + self.fault_record["observe_after"])
                 fault_task = None
-        if fault_task:
-            self.fault_record = await fault_task
+            if fault_task is None and self.now() >= end:
+                break
+            await asyncio.sleep(0.5)
         self.stopping = True
         load_seconds = self.now()
         cpu_after = self.bench.cpu_seconds()

@@ -37,6 +37,9 @@ ANNOUNCE_WITHIN_SECONDS = 24 * 3600
 #: heartbeats of many readers cost one query per discussion, not one each.
 NEWEST_EVENT_TTL = 5.0
 _newest_events: dict[str, tuple[float, int]] = {}
+#: A channel layer call (Redis) that takes longer than this is given up: a consumer
+#: waiting on it would hear nothing else, its heartbeat included.
+LAYER_TIMEOUT = 2.0
 
 
 class DiscussionConsumer(AsyncJsonWebsocketConsumer):
@@ -52,7 +55,7 @@ class DiscussionConsumer(AsyncJsonWebsocketConsumer):
         self.frames: list[float] = []
         self.timers: list[asyncio.Task] = []
         try:
-            await self.channel_layer.group_add(self.group, self.channel_name)
+            await asyncio.wait_for(self.channel_layer.group_add(self.group, self.channel_name), LAYER_TIMEOUT)
         except Exception:
             logger.warning("Live updates unavailable for %s: the channel layer is unreachable", self.group)
             await self.close(code=1011)
@@ -68,7 +71,7 @@ class DiscussionConsumer(AsyncJsonWebsocketConsumer):
         if getattr(self, "joined", False):
             await presence().leave(self.key, self.channel_name)
             try:
-                await self.channel_layer.group_discard(self.group, self.channel_name)
+                await asyncio.wait_for(self.channel_layer.group_discard(self.group, self.channel_name), LAYER_TIMEOUT)
             except Exception:
                 logger.debug("Could not leave %s cleanly", self.group)
 
@@ -98,8 +101,8 @@ class DiscussionConsumer(AsyncJsonWebsocketConsumer):
             # Re-joining keeps the membership fresh: channels-redis drops group members
             # after a day, and a page may stay open longer.
             try:
-                await self.channel_layer.group_add(self.group, self.channel_name)
-            except Exception:  # the layer (Redis) is down: the reader catches up on reconnecting
+                await asyncio.wait_for(self.channel_layer.group_add(self.group, self.channel_name), LAYER_TIMEOUT)
+            except Exception:  # the layer (Redis) is down or stuck: the heartbeat's catch-up still works
                 logger.debug("Could not renew %s in its group", self.channel_name)
             await self.send_json({"type": "pong", "readers": await presence().touch(self.key, self.channel_name)})
             try:

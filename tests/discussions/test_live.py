@@ -1,5 +1,6 @@
 """The live layer: the consumer through the site's real router, events and catch-up."""
 
+import asyncio
 import logging
 
 import pytest
@@ -136,6 +137,37 @@ async def test_a_heartbeat_brings_what_the_channel_layer_lost(consultation, part
         await reader.send_json_to({"type": "ping", "after": missed["id"]})  # up to date: just the count
         assert (await reader.receive_json_from())["type"] == "pong"
         assert await reader.receive_nothing(timeout=0.3)
+    finally:
+        await reader.disconnect()
+
+
+async def test_a_stuck_channel_layer_does_not_silence_the_heartbeat(consultation, participant, monkeypatch):
+    """A layer call that never returns (Redis half gone) would hold the consumer, and the
+    reader would hear nothing, its catch-up included: it is given up after a moment."""
+    from channels.layers import get_channel_layer
+
+    from discussions import consumers
+
+    monkeypatch.setattr(consumers, "_newest_events", {})
+    monkeypatch.setattr(consumers, "LAYER_TIMEOUT", 0.2)
+    reader = await _connect(_path(consultation))
+    try:
+        await reader.receive_json_from()  # hello
+        seen = await sync_to_async(live.last_event_id)(
+            (await sync_to_async(ContentType.objects.get_for_model)(ConsultationPage)).pk, consultation.pk
+        )
+
+        async def never(*args, **kwargs):
+            await asyncio.Event().wait()
+
+        monkeypatch.setattr(get_channel_layer(), "group_add", never)
+        monkeypatch.setattr(live, "broadcast", lambda group, message: False)
+        lost = await create(target=consultation, author=participant.user, text="Mientras Redis no responde")
+
+        await reader.send_json_to({"type": "ping", "after": seen})
+
+        assert (await reader.receive_json_from(timeout=2))["type"] == "pong"
+        assert (await reader.receive_json_from(timeout=2))["contribution"] == lost.pk
     finally:
         await reader.disconnect()
 
