@@ -50,10 +50,11 @@ POST_ATTEMPTS = 4
 RETRY_SECONDS = 2.0
 #: Readers send a heartbeat, with the last event they saw, as the page's script does.
 PING_SECONDS = 30
+PONG_SECONDS = 10
 CONNECT_CONCURRENCY = 50
 #: After the last post, how long readers have to receive it before it counts as missed: a
 #: reader the live layer lost gets it with its next heartbeat.
-GRACE_SECONDS = 45
+GRACE_SECONDS = 60
 #: How long the index may take to receive the last contributions before they count as missing.
 INDEX_WAIT_SECONDS = 90
 #: Part of the marker the page refusing a post for a missing service must show.
@@ -539,6 +540,7 @@ class Reader:
     connects: int = 0
     reloads: int = 0
     gaps: int = 0  # times a lost event was noticed and caught up
+    answered: bool = True  # the last heartbeat was answered
     down_since: float | None = None
     outages: list = field(default_factory=list)
     failures: Counter = field(default_factory=Counter)
@@ -554,6 +556,8 @@ class Load:
         self.intents: list[Intent] = []
         self.readers: list[Reader] = []
         self.balancer_retries = 0
+        #: Contributions accepted in this run, by consultation (several runs share a site).
+        self.accepted: dict[int, list[int]] = {}
         self._down_until = {worker.name: 0.0 for worker in self.workers}
         self._turn = 0
         self.stopping = False
@@ -655,7 +659,8 @@ class Load:
             intent.statuses.append(status)
             if status == 302 and "#c" in location:
                 intent.contribution = int(location.rsplit("#c", 1)[1])
-                consultation.accepted.append(intent.contribution)
+                consultation.accepted.append(intent.contribution)  # what later replies answer
+                self.accepted.setdefault(consultation.page_id, []).append(intent.contribution)
                 return
             if status in (BUSY, DATABASE_DOWN):
                 page = html.unescape(body)
@@ -714,6 +719,8 @@ class Load:
                             reader.after = max(reader.after, event)
                         if message.get("type") == "caught_up":
                             catching_up = False
+                        elif message.get("type") == "pong":
+                            reader.answered = True
                         if message.get("type") == "contribution.created":
                             reader.received.add(message["contribution"])
                         elif message.get("type") == "reload":
@@ -721,7 +728,7 @@ class Load:
                             # reload, and the reloaded page shows everything (the pages are
                             # checked apart). Its feed starts again from the last event.
                             reader.reloads += 1
-                            reader.reloaded |= set(reader.consultation.accepted)
+                            reader.reloaded |= set(self.accepted.get(reader.consultation.page_id, ()))
                             (reader.after,) = await asyncio.to_thread(latest_events, [reader.consultation])
                             catching_up = False
                     reader.failures["closed by the server"] += 1
@@ -741,9 +748,17 @@ class Load:
             await asyncio.sleep(min(5.0, 0.5 * 2 ** min(attempt, 4)) * rng.uniform(0.5, 1.5))
 
     async def ping(self, websocket, reader: Reader) -> None:
+        """As the page's script: a heartbeat, and a connection that does not answer it in
+        PONG_SECONDS is closed, so that the reader connects again and catches up."""
         while True:
             await asyncio.sleep(PING_SECONDS)
+            reader.answered = False
             await websocket.send(json.dumps({"type": "ping", "after": reader.after}))
+            await asyncio.sleep(PONG_SECONDS)
+            if not reader.answered:
+                reader.failures["no answer to the heartbeat"] += 1
+                await websocket.close()
+                return
 
     # --- the run ---------------------------------------------------------------------------
     async def run(self) -> dict:
@@ -820,7 +835,8 @@ class Load:
         return self.summary(load_seconds, readers_connected_in)
 
     def missing(self, reader: Reader) -> set:
-        return set(reader.consultation.accepted) - reader.received - reader.reloaded
+        """What this run accepted on the reader's discussion and the reader never had."""
+        return set(self.accepted.get(reader.consultation.page_id, ())) - reader.received - reader.reloaded
 
     def sample(self, stop: threading.Event) -> None:
         while not stop.wait(2.0):
@@ -844,7 +860,7 @@ class Load:
         errors = Counter(str(record.status) for record in self.records if record.status not in SUCCESS)
         accepted = [intent for intent in self.intents if intent.contribution]
         unanswered = [intent for intent in self.intents if not intent.contribution]
-        deliveries = sum(len(reader.consultation.accepted) for reader in self.readers)
+        deliveries = sum(len(self.accepted.get(reader.consultation.page_id, ())) for reader in self.readers)
         missing = sum(len(self.missing(reader)) for reader in self.readers)
         outages = [outage * 1000 for reader in self.readers for outage in reader.outages]
         peaks: dict[str, float] = {}
@@ -987,7 +1003,9 @@ def search_check_until_in_step(load: Load, timeout: float = 120) -> tuple[dict, 
 def search_check() -> dict:
     """``manage.py search_check --dry-run``: is there drift between database and index?"""
     from django.core.management import call_command
+    from django.db import connections
 
+    connections.close_all()  # this thread's connection may predate a database restart
     output = io.StringIO()
     try:
         call_command("search_check", "--dry-run", stdout=output)

@@ -160,8 +160,7 @@ REDIS_PREFIX = env_str("REDIS_PREFIX", "cocrea")
 # or "core" (lists). bench/live_fanout.py, 1,000 readers on 2 workers: both deliver every
 # event once the timeouts below are set, core with a slightly lower p99. pubsub survives
 # a Redis restart (redis-py subscribes again; tests/services/test_redis_restart.py):
-# with core every reader was dropped, and in bench/faults.py some readers of a worker
-# heard nothing more afterwards.
+# its readers stay connected, where core's waiting receive fails and drops every reader.
 CHANNEL_LAYER = env_choice("CHANNEL_LAYER", ("core", "pubsub"), "pubsub")
 if REDIS_URL:
     # redis-py's default 5 s read timeout equals channels-redis' 5 s blocking read, which

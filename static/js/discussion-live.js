@@ -8,6 +8,7 @@
   var text = JSON.parse(messagesNode.textContent);
   var lastEvent = parseInt(section.getAttribute("data-last-event"), 10) || 0;
   var catchingUp = false;
+  var unanswered = null;
   var participant = section.hasAttribute("data-participant");
   var statusNode = section.querySelector("[data-live-status]");
   var announcer = section.querySelector("[data-live-announcer]");
@@ -156,7 +157,8 @@
     }
     switch (message.type) {
       case "caught_up": catchingUp = false; break;
-      case "hello": case "pong": showReaders(message.readers); break;
+      case "pong": window.clearTimeout(unanswered); showReaders(message.readers); break;
+      case "hello": showReaders(message.readers); break;
       case "contribution.created": created(message); break;
       case "contribution.updated": update(message); break;
       case "reaction.changed": react(message); break;
@@ -174,11 +176,16 @@
       catchingUp = true;
       socket.send(JSON.stringify({ type: "catch_up", after: lastEvent }));
       // The heartbeat says how far this page got: what the live layer lost is sent then.
-      heartbeat = window.setInterval(function () { socket.send(JSON.stringify({ type: "ping", after: lastEvent })); }, 30000);
+      // A connection that does not answer it within 10 s is closed and opened again.
+      heartbeat = window.setInterval(function () {
+        socket.send(JSON.stringify({ type: "ping", after: lastEvent }));
+        unanswered = window.setTimeout(function () { socket.close(); }, 10000);
+      }, 30000);
     };
     socket.onmessage = function (event) { handle(JSON.parse(event.data)); };
     socket.onclose = function (event) {
       window.clearInterval(heartbeat);
+      window.clearTimeout(unanswered);
       showReaders(null);
       if (stopped || event.code === 4404) return;
       status(text.reconnecting);
