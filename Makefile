@@ -94,7 +94,7 @@ test-embedded: install messages axe
 # Benchmarks and fault runs on the real services (`make services-up` first). Each prints its
 # table and writes JSON under bench/results/ (see bench/README.md); QUICK=1 for a few minutes.
 BENCHMARKS = "render_discussion.py $(if $(QUICK),--repeat 5)" \
-	"live_fanout.py $(if $(QUICK),--quick --layer core)" \
+	"live_fanout.py $(if $(QUICK),--quick --layer pubsub)" \
 	"search.py $(if $(QUICK),--quick)" \
 	"load.py $(if $(QUICK),--quick)"
 
