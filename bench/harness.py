@@ -224,6 +224,37 @@ def pid_from_file(path: Path) -> int | None:
         return None
 
 
+# --- site content (Django must be set up) ------------------------------------------------
+def action_plan(title: str, slug: str, first_year: int):
+    """A published two-year action plan under the home page's plan index."""
+    from cocrea.demo import ensure_home_page
+    from consultations.models import ActionPlanPage, PlanIndexPage
+
+    index = ensure_home_page().add_child(instance=PlanIndexPage(title="Planes de acción", slug="planes"))
+    return index.add_child(
+        instance=ActionPlanPage(
+            title=title,
+            slug=slug,
+            period_start=first_year,
+            period_end=first_year + 2,
+            lead_agency="Gobierno Regional de Cajamarca",
+        )
+    )
+
+
+def signed_in_session(user) -> str:
+    """The key of a database session signed in as ``user``, as logging in would make."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
+
+
 # --- figures -------------------------------------------------------------------------------
 def percentiles(values_ms: list[float], wanted=(50, 95, 99)) -> dict:
     """Nearest-rank percentiles, the minimum and the maximum, in milliseconds."""

@@ -117,30 +117,17 @@ def prepare_site() -> Site:
     import django
 
     django.setup()
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.utils import timezone
 
     from accounts.services import participant_create
-    from cocrea.demo import ensure_home_page
-    from consultations.models import ActionPlanPage, ConsultationPage, PlanIndexPage
+    from consultations.models import ConsultationPage
     from discussions import live
     from discussions.forms import ContributionForm
 
     print(f"Migrating {BENCH_DATABASE}…", flush=True)
     call_command("migrate", verbosity=0, interactive=False)
-    home = ensure_home_page()
-    index = home.add_child(instance=PlanIndexPage(title="Planes de acción", slug="planes"))
-    plan = index.add_child(
-        instance=ActionPlanPage(
-            title="Plan de prueba en vivo",
-            slug="plan-en-vivo",
-            period_start=2025,
-            period_end=2027,
-            lead_agency="Gobierno Regional de Cajamarca",
-        )
-    )
+    plan = harness.action_plan("Plan de prueba en vivo", "plan-en-vivo", 2025)
     now = timezone.now()
     page = plan.add_child(
         instance=ConsultationPage(
@@ -164,12 +151,7 @@ def prepare_site() -> Site:
             territory="cajamarca",
             confirmed=True,
         )
-        store = SessionStore()
-        store[SESSION_KEY] = str(participant.user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        store[HASH_SESSION_KEY] = participant.user.get_session_auth_hash()
-        store.create()
-        session_keys.append(store.session_key)
+        session_keys.append(harness.signed_in_session(participant.user))
     return Site(
         page_url=page.get_url(),
         ws_path=live.websocket_path(page),

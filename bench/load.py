@@ -352,17 +352,14 @@ def prepare_site(database: str, participants: int, seed: int) -> Site:
     django.setup()
     os.environ["TASKS_BACKEND"] = "database"
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.test import override_settings
     from django.urls import reverse
     from django.utils import timezone, translation
 
     from accounts.services import participant_create
-    from cocrea.demo import ensure_home_page
     from cocrea.models import Territory
-    from consultations.models import ActionPlanPage, ConsultationPage, PlanIndexPage
+    from consultations.models import ConsultationPage
     from discussions import live
     from discussions.forms import ContributionForm
     from discussions.importing import import_contributions
@@ -372,17 +369,7 @@ def prepare_site(database: str, participants: int, seed: int) -> Site:
     call_command("migrate", verbosity=0, interactive=False)
     call_command("collectstatic", verbosity=0, interactive=False)
     proposals = read_proposals()
-    home = ensure_home_page()
-    index = home.add_child(instance=PlanIndexPage(title="Planes de acción", slug="planes"))
-    plan = index.add_child(
-        instance=ActionPlanPage(
-            title="Plan de acción de gobierno abierto 2026–2028",
-            slug="plan-2026",
-            period_start=2026,
-            period_end=2028,
-            lead_agency="Gobierno Regional de Cajamarca",
-        )
-    )
+    plan = harness.action_plan("Plan de acción de gobierno abierto 2026–2028", "plan-2026", 2026)
     now = timezone.now()
     consultations = []
     print("Importing Decide Madrid comments into four consultations…", flush=True)
@@ -441,12 +428,7 @@ def prepare_site(database: str, participants: int, seed: int) -> Site:
                 territory=territories[number % len(territories)],
                 confirmed=True,
             )
-            store = SessionStore()
-            store[SESSION_KEY] = str(participant.user.pk)
-            store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-            store[HASH_SESSION_KEY] = participant.user.get_session_auth_hash()
-            store.create()
-            sessions.append(store.session_key)
+            sessions.append(harness.signed_in_session(participant.user))
             user_ids.append(participant.user.pk)
 
     texts = comment_texts(settings.DISCUSSIONS_MAX_LENGTH, seed)
