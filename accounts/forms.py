@@ -6,10 +6,10 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cocrea.models import Sector, Territory
+from core.models import Gender, Sector, Territory
 
-from .models import Gender, Organisation, Participant
-from .services import email_taken, normalise_email
+from .models import Organisation, Participant
+from .services import normalise_email
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -143,13 +143,9 @@ class RegistrationForm(ParticipantFieldsForm):
         self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
 
     def clean_email(self) -> str:
-        email = normalise_email(self.cleaned_data["email"])
-        if email_taken(email):
-            raise forms.ValidationError(
-                _("An account with this e-mail already exists. Log in, or reset your password if you forgot it."),
-                code="duplicate_email",
-            )
-        return email
+        # An address that already has an account is not refused here: the form would tell
+        # anyone who is registered. The owner of the address gets a mail instead.
+        return normalise_email(self.cleaned_data["email"])
 
     def clean(self):
         cleaned = super().clean()

@@ -7,16 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
-from cocrea.models import Sector
-
-
-class Gender(models.TextChoices):
-    """Asked only with consent, and only for disaggregated participation statistics."""
-
-    FEMALE = "female", _("Female")
-    MALE = "male", _("Male")
-    NON_BINARY = "non_binary", _("Non-binary")
-    OTHER = "other", _("Other")
+from core.models import Gender, Sector
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -30,7 +21,7 @@ class Organisation(index.Indexed, models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
     territory = models.ForeignKey(
-        "cocrea.Territory", verbose_name=_("territory"), null=True, blank=True, on_delete=models.SET_NULL
+        "core.Territory", verbose_name=_("territory"), null=True, blank=True, on_delete=models.SET_NULL
     )
     website = models.URLField(_("website"), blank=True)
     verified = models.BooleanField(
@@ -85,7 +76,7 @@ class Participant(models.Model):
         related_name="members",
     )
     territory = models.ForeignKey(
-        "cocrea.Territory", verbose_name=_("territory"), null=True, on_delete=models.SET_NULL, related_name="+"
+        "core.Territory", verbose_name=_("territory"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     gender_consent = models.BooleanField(_("consent to use my gender for statistics"), default=False)
     gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices, blank=True)
@@ -98,6 +89,7 @@ class Participant(models.Model):
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
+        permissions = [("suspend_participant", "Can suspend a participant")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(gender="") | models.Q(gender_consent=True),

@@ -9,44 +9,38 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
-from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from wagtail.log_actions import log
 
-from cocrea.models import Sector, Territory
-from discussions import events
-from discussions.models import Contribution, Flag, Follow, Reaction, ReactionKind
+from core.models import Gender, Sector, Territory
+from core.roles import SUSPEND_PARTICIPANTS
 
 from . import signals, tokens
-from .models import Gender, Organisation, Participant
+from .models import Organisation, Participant
 
 logger = logging.getLogger(__name__)
 
 #: What deleted participants' contributions are signed with.
 FORMER_PARTICIPANT = gettext_lazy("Former participant")
-#: What a deleted participant's contributions keep of them (plus the name, translated).
-ANONYMOUS_AUTHOR = {
-    "user": None,
-    "user_email": "",
-    "user_url": "",
-    "ip_address": None,
-    "author_organisation": "",
-    "followup": False,
-}
-#: A new confirmation link is sent at most this often to one account.
-RESEND_INTERVAL_SECONDS = 120
 
 
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
+
+
+def login_username(request, credentials: dict) -> str:
+    """What django-axes counts failed logins against: the e-mail as accounts store it
+    (the site's form posts ``username``; both login pages ask for the e-mail)."""
+    return normalise_email((credentials or {}).get("username") or request.POST.get("username", ""))
 
 
 def email_taken(email: str) -> bool:
@@ -229,7 +223,8 @@ def confirmation_email_send(*, user, site_url: str) -> bool:
 
 
 def confirmation_resend(*, email: str, site_url: str) -> bool:
-    """Send a new link if ``email`` belongs to an unconfirmed participant (not too often)."""
+    """Send a new link if ``email`` belongs to an unconfirmed participant (the view limits
+    how often, see ``accounts.throttle``)."""
     participant = (
         Participant.objects.select_related("user")
         .filter(user__username__iexact=normalise_email(email), user__is_active=True, email_confirmed_at__isnull=True)
@@ -237,9 +232,27 @@ def confirmation_resend(*, email: str, site_url: str) -> bool:
     )
     if participant is None:
         return False
-    if not cache.add(f"accounts:confirmation-resent:{participant.user_id}", True, timeout=RESEND_INTERVAL_SECONDS):
-        return False
     return confirmation_email_send(user=participant.user, site_url=site_url)
+
+
+def existing_account_notice_send(*, email: str, site_url: str) -> bool:
+    """Someone registered with an address that already has an account: its owner is told
+    (with the links to log in and to choose a new password), and the form answers as for
+    any registration, so it tells nobody who is registered."""
+    email = normalise_email(email)
+    site_url = site_url.rstrip("/")
+    context = {
+        "login": site_url + reverse("accounts:login"),
+        "reset": site_url + reverse("accounts:password_reset"),
+    }
+    subject = " ".join(render_to_string("accounts/email/existing_account_subject.txt", context).split())
+    body = render_to_string("accounts/email/existing_account.txt", context)
+    try:
+        send_mail(subject, body, None, [email])
+    except OSError:
+        logger.exception("Could not send the existing-account notice")
+        return False
+    return True
 
 
 def participant_confirm_email(*, token: str) -> tuple[Participant, bool]:
@@ -272,47 +285,35 @@ def deletion_refusal(user) -> str | None:
     return None
 
 
-def _recount(contribution_ids: set[int]) -> None:
-    """Bring reaction and flag counters back in line after someone's reactions and flags go."""
-    counted = Contribution.objects.filter(pk__in=contribution_ids).annotate(
-        supports=Count("reactions", filter=Q(reactions__kind=ReactionKind.SUPPORT), distinct=True),
-        disagreements=Count("reactions", filter=Q(reactions__kind=ReactionKind.DISAGREE), distinct=True),
-        open_flags=Count("flags_raised", filter=Q(flags_raised__resolved_at__isnull=True), distinct=True),
-    )
-    for contribution in counted:
-        contribution.support_count = contribution.supports
-        contribution.disagree_count = contribution.disagreements
-        contribution.flag_count = contribution.open_flags
-        contribution.save(update_fields=["support_count", "disagree_count", "flag_count"])
-
-
 @transaction.atomic
-def participant_delete(*, user) -> int:
+def participant_delete(*, user) -> None:
     """Delete ``user``, their profile, reactions, flags and follows.
 
-    Their contributions stay in the public record of the consultation, with nothing
-    left that points to them. Returns how many contributions were anonymised.
+    Whatever other apps keep of theirs is anonymised by their receivers of
+    :data:`accounts.signals.participant_deleting`, in this transaction: contributions
+    and topics stay in the public record signed "Former participant", with nothing left
+    that points to them.
     """
     refusal = deletion_refusal(user)
     if refusal:
         raise ValidationError(refusal)
-    touched = set(Reaction.objects.filter(user=user).values_list("contribution_id", flat=True))
-    touched |= set(Flag.objects.filter(user=user).values_list("contribution_id", flat=True))
-    Reaction.objects.filter(user=user).delete()
-    Flag.objects.filter(user=user).delete()
-    Follow.objects.filter(user=user).delete()
-    _recount(touched)
-
     with translation.override(settings.LANGUAGE_CODE):
         former = str(FORMER_PARTICIPANT)
-    contributions = list(Contribution.objects.filter(user=user))
-    for contribution in contributions:
-        anonymous = {**ANONYMOUS_AUTHOR, "user_name": former[:50], "author_display_name": former}
-        for field, value in anonymous.items():
-            setattr(contribution, field, value)
-        contribution.save(update_fields=list(anonymous))
-        events.contribution_changed(contribution, "anonymised")
     signals.participant_deleting.send(sender=Participant, user=user, former_name=former)
     Participant.objects.filter(user=user).delete()
     user.delete()
-    return len(contributions)
+
+
+# --- suspension -----------------------------------------------------------------------
+@transaction.atomic
+def participant_suspend(*, participant: Participant, moderator, reason: str) -> Participant:
+    """A moderator suspends a participant, who can then neither post nor edit."""
+    if not (moderator.is_authenticated and moderator.has_perm(SUSPEND_PARTICIPANTS)):
+        raise PermissionDenied(_("Only moderators can suspend a participant."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for the suspension: the participant will read it."))
+    participant.suspended_at, participant.suspension_reason = timezone.now(), reason
+    participant.save(update_fields=["suspended_at", "suspension_reason"])
+    log(instance=participant, action="accounts.suspend", user=moderator, data={"reason": reason})
+    return participant

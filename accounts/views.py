@@ -1,5 +1,6 @@
 """The participant's own pages: register, confirm, log in and out, profile, data, deletion."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -7,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django.views.generic import FormView
 
-from . import selectors, services, tokens
+from . import personal_data, selectors, services, throttle, tokens
 from .forms import (
     DeleteAccountForm,
     EmailAuthenticationForm,
@@ -49,20 +50,6 @@ def _add_service_errors(form, error: ValidationError, aliases: dict[str, str]) -
         form.add_error(name if name in form.fields else None, field_messages)
 
 
-def _confirmation_sent_message(request: HttpRequest, sent: bool, email: str) -> None:
-    if sent:
-        messages.info(
-            request,
-            _("We sent a link to %(email)s. Open it within %(days)d days to confirm your address and take part.")
-            % {"email": email, "days": tokens.confirmation_max_age().days},
-        )
-    else:
-        messages.error(
-            request,
-            _("We could not send the confirmation e-mail just now. Ask for a new link from your profile in a while."),
-        )
-
-
 class RegisterView(FormView):
     template_name = "accounts/register.html"
     form_class = RegistrationForm
@@ -77,6 +64,12 @@ class RegisterView(FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
+        if throttle.client_over_limit(self.request, "register"):
+            return too_many_requests(self.request)
+        if services.email_taken(data["email"]):
+            if not throttle.address_over_limit(self.request, "register", data["email"]):
+                services.existing_account_notice_send(email=data["email"], site_url=_site_url(self.request))
+            return _check_your_mail(self.request, data["email"])
         try:
             participant = services.participant_create(
                 email=data["email"],
@@ -88,17 +81,23 @@ class RegisterView(FormView):
                 gender=data["gender"],
                 gender_consent=data["gender_consent"],
             )
-        except ValidationError as error:  # e.g. the same address registered a moment ago
+        except ValidationError as error:
+            if "email" in error.message_dict:  # registered a moment ago, by another request
+                return _check_your_mail(self.request, data["email"])
             _add_service_errors(form, error, {"password": "password1"})
             return self.form_invalid(form)
-        user = participant.user
-        sent = services.confirmation_email_send(user=user, site_url=_site_url(self.request))
-        login(self.request, user, backend=MODEL_BACKEND)
-        messages.success(
-            self.request, _("Welcome, %(name)s. Your account is ready.") % {"name": participant.display_name}
-        )
-        _confirmation_sent_message(self.request, sent, user.email)
-        return redirect(_safe_next(self.request) or reverse("accounts:profile"))
+        if not services.confirmation_email_send(user=participant.user, site_url=_site_url(self.request)):
+            messages.error(
+                self.request,
+                _("We could not send the confirmation e-mail just now. Ask for a new link in a while."),
+            )
+        return _check_your_mail(self.request, data["email"])
+
+
+def _check_your_mail(request: HttpRequest, email: str) -> HttpResponse:
+    """What registering answers, whether the address was new or already had an account."""
+    context = {"email": email, "days": tokens.confirmation_max_age().days}
+    return render(request, "accounts/register_done.html", context)
 
 
 @never_cache
@@ -135,7 +134,11 @@ class ConfirmationResendView(FormView):
         return {}
 
     def form_valid(self, form):
-        services.confirmation_resend(email=form.cleaned_data["email"], site_url=_site_url(self.request))
+        email = form.cleaned_data["email"]
+        if throttle.client_over_limit(self.request, "confirmation"):
+            return too_many_requests(self.request)
+        if not throttle.address_over_limit(self.request, "confirmation", email):
+            services.confirmation_resend(email=email, site_url=_site_url(self.request))
         # The same answer whether or not the address has an account: nobody learns who is registered.
         messages.info(
             self.request,
@@ -166,6 +169,19 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """What django-axes answers once an account or an address has too many failed logins."""
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": round(settings.AXES_COOLOFF_TIME * 60),
+    }
+    return render(request, "accounts/locked_out.html", context, status=429)
+
+
+def too_many_requests(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "accounts/too_many_requests.html", status=429)
+
+
 class LogoutView(auth_views.LogoutView):
     def get_default_redirect_url(self):
         return _home_url()
@@ -184,6 +200,10 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form):
+        if throttle.client_over_limit(self.request, "password-reset"):
+            return too_many_requests(self.request)
+        if throttle.address_over_limit(self.request, "password-reset", form.cleaned_data["email"]):
+            return redirect(self.get_success_url())  # the same answer, without another mail
         # Links point at the host the request came to (checked against ALLOWED_HOSTS),
         # not at the django.contrib.sites placeholder domain.
         self.extra_email_context = {"domain": self.request.get_host()}
@@ -230,7 +250,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     context = {
         "participant": participant,
         "form": form,
-        "contributions": selectors.contributions_by(request.user),
+        "profile_sections": personal_data.profile_sections(request.user),
         "resend_form": ResendConfirmationForm(initial={"email": request.user.email}),
     }
     return render(request, "accounts/profile.html", context)

@@ -13,7 +13,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cocrea.models import Territory
+from core.models import Territory
 
 from .models import Organisation, Participant
 
@@ -116,3 +116,10 @@ register_snippet(OrganisationViewSet)
 @hooks.register("register_admin_viewset")
 def register_participant_viewset():
     return ParticipantViewSet("participants")
+
+
+@hooks.register("register_log_actions")
+def register_account_log_actions(actions):
+    actions.register_action("accounts.suspend", _("Suspend participant"), _("Participant suspended"))
+    # Suspensions recorded before they moved to this app.
+    actions.register_action("discussions.suspend", _("Suspend participant"), _("Participant suspended"))

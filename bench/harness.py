@@ -228,6 +228,7 @@ def pid_from_file(path: Path) -> int | None:
 def action_plan(title: str, slug: str, first_year: int):
     """A published two-year action plan under the home page's plan index."""
     from cocrea.demo import ensure_home_page
+
     from consultations.models import ActionPlanPage, PlanIndexPage
 
     index = ensure_home_page().add_child(instance=PlanIndexPage(title="Planes de acción", slug="planes"))

@@ -358,8 +358,8 @@ def prepare_site(database: str, participants: int, seed: int) -> Site:
     from django.utils import timezone, translation
 
     from accounts.services import participant_create
-    from cocrea.models import Territory
     from consultations.models import ConsultationPage
+    from core.models import Territory
     from discussions import live
     from discussions.forms import ContributionForm
     from discussions.importing import import_contributions

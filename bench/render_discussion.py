@@ -146,9 +146,9 @@ def with_xtd_urls() -> ModuleType:
 
 
 def consultation_page():
+    from cocrea.demo import ensure_home_page
     from django.utils import timezone
 
-    from cocrea.demo import ensure_home_page
     from consultations.models import ActionPlanPage, ConsultationPage, PlanIndexPage
 
     home = ensure_home_page()

@@ -539,7 +539,7 @@ def run(options, corpus: Corpus, pairs: list, engine) -> dict:
     from django.test import override_settings
     from django.utils import translation
 
-    from cocrea.models import Territory
+    from core.models import Territory
     from search import query as service
     from search.engines.database import DatabaseEngine
 

@@ -26,6 +26,8 @@ application = ProtocolTypeRouter(
             concurrency=settings.HTTP_CONCURRENT_REQUESTS,
             queue=settings.HTTP_QUEUED_READS,
             wait_seconds=settings.HTTP_QUEUE_WAIT_SECONDS,
+            body_seconds=settings.HTTP_BODY_SECONDS,
+            max_body=settings.HTTP_MAX_BODY_MB * 1024 * 1024,
         ),
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }

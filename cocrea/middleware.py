@@ -1,7 +1,11 @@
 import logging
 
+from django.db import DataError, InterfaceError, OperationalError
+from django.http import Http404, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.urls import Resolver404, resolve
+
+from .unavailable import language_of, response_parts
 
 logger = logging.getLogger(__name__)
 
@@ -41,11 +45,6 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.db import InterfaceError, OperationalError
-        from django.http import HttpResponse
-
-        from .unavailable import language_of, response_parts
-
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         logger.warning("Database unavailable for %s %s: %s", request.method, request.path, exception)
@@ -54,3 +53,27 @@ class DatabaseUnavailableMiddleware:
             reason="database", language=language_of(request.path), text=text, api=request.path.startswith("/api/")
         )
         return HttpResponse(body, content_type=content_type, status=503, headers=headers)
+
+
+class OutOfRangeIdMiddleware:
+    """An id no database column can hold (``/api/v2/pages/99999999999999999999/``, or any
+    other number in a URL of Wagtail's or Django's) names nothing: 404, not a 500.
+
+    The site's own routes take ids through ``<id:…>`` (see ``core.converters``), which
+    never match such a number; this covers the routes of the libraries it uses.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        out_of_range = isinstance(exception, OverflowError) or (
+            isinstance(exception, DataError) and "out of range" in str(exception)
+        )
+        if out_of_range:
+            logger.info("Id out of range in %s: answered 404", request.path)
+            raise Http404
+        return None

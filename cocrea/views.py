@@ -3,16 +3,22 @@
 import logging
 import time
 
+import redis
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
+
+from search.engines.opensearch import OpenSearchEngine
+from search.models import IndexingBacklog
 
 logger = logging.getLogger(__name__)
 
 #: Seconds a dependency may take to answer a readiness check.
 CHECK_TIMEOUT = 2
+LOOPBACK = frozenset({"127.0.0.1", "::1"})
 
 
 @never_cache
@@ -42,8 +48,6 @@ def _database() -> dict:
 def _redis() -> dict:
     if not settings.REDIS_URL:
         return {"configured": False, "detail": "in-memory channel layer (one process)"}
-    import redis
-
     client = redis.Redis.from_url(
         settings.REDIS_URL, socket_timeout=CHECK_TIMEOUT, socket_connect_timeout=CHECK_TIMEOUT
     )
@@ -57,20 +61,26 @@ def _redis() -> dict:
 def _search() -> dict:
     if settings.SEARCH_ENGINE == "database":
         return {"engine": "database"}
-    from search.engines.opensearch import OpenSearchEngine
-
     engine = OpenSearchEngine(timeout=CHECK_TIMEOUT)
     health = engine.client.cluster.health()  # the client gives up after CHECK_TIMEOUT
     return {"engine": settings.SEARCH_ENGINE, "cluster": health.get("status"), "ok": health.get("status") != "red"}
 
 
 def _indexing_backlog() -> dict:
-    from search.models import IndexingBacklog
-
     waiting = IndexingBacklog.objects.count()
     oldest = IndexingBacklog.objects.order_by("queued_at").values_list("queued_at", flat=True).first()
     age = (timezone.now() - oldest).total_seconds() if oldest else 0
     return {"waiting": waiting, "oldest_seconds": round(age)}
+
+
+def _may_see_details(request) -> bool:
+    """The checks' details (versions, errors, backlog) are for the operator: a request
+    from this machine, or one carrying ``READYZ_TOKEN`` as a bearer token."""
+    if request.META.get("REMOTE_ADDR") in LOOPBACK:
+        return True
+    token = settings.READYZ_TOKEN
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    return bool(token) and constant_time_compare(given, token)
 
 
 @never_cache
@@ -78,7 +88,7 @@ def readyz(request):
     """Readiness: each dependency, checked now. Without the database nothing works (503);
     without Redis or the search engine the site still serves and accepts contributions
     (live updates pause, search falls back to the database), so it stays ready but
-    "degraded", for monitoring to see."""
+    "degraded", for monitoring to see. Anyone else than the operator gets the status only."""
     checks = {"database": _timed(_database), "redis": _timed(_redis), "search": _timed(_search)}
     if checks["database"]["ok"]:
         checks["indexing_backlog"] = _timed(_indexing_backlog)
@@ -88,4 +98,6 @@ def readyz(request):
         status, code = "ok", 200
     else:
         status, code = "degraded", 200
+    if not _may_see_details(request):
+        return JsonResponse({"status": status}, status=code)
     return JsonResponse({"status": status, "checks": checks}, status=code)

@@ -22,7 +22,7 @@ def close_consultation(request, page_id):
             messages.success(
                 request, _("“%(title)s” is closed. Record a response to each contribution.") % {"title": page.title}
             )
-            return redirect(f"{reverse('responses:index')}?consultation={page.pk}")
+            return redirect(f"{reverse('responses:index')}?target=consultations.consultationpage.{page.pk}")
         return redirect("wagtailadmin_pages:edit", page.pk)
     return TemplateResponse(
         request,

@@ -9,6 +9,8 @@ class ConsultationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from .signal_handlers import register_signal_handlers
+        from discussions.hosts import register_statistics_scopes
 
-        register_signal_handlers(self)
+        from .statistics_scopes import statistics_scopes
+
+        register_statistics_scopes("consultations.consultationpage", statistics_scopes)

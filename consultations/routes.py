@@ -5,20 +5,18 @@ A consultation covers its own discussion; a plan covers those of its published
 consultations. Wagtail serves routes only for live pages, after its view restriction
 checks, so a draft or a private page has none of these.
 
-The file names need :data:`open_data_urlpatterns` in the site's URLconf (see
-:mod:`cocrea.page_files`).
+The file names need their pattern in the site's URLconf (``consultations.urls``, see
+:mod:`core.page_files`).
 """
 
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 
-from cocrea.page_files import page_file_path
 from discussions.charts import statistics_charts
 from discussions.exports import csv_response, export_rows, iso_datetime, json_response
+from discussions.hosts import DiscussionHost
 from discussions.statistics import participation_statistics
-
-open_data_urlpatterns = [page_file_path(r"contributions\.(?:csv|json)", name="open_data")]
 
 
 class OpenDataRoutesMixin(RoutablePageMixin):
@@ -40,7 +38,7 @@ class OpenDataRoutesMixin(RoutablePageMixin):
     @property
     def is_discussion_target(self) -> bool:
         """Whether people discuss this page itself (a consultation), see discussions.models."""
-        return hasattr(self, "discussion_refusal")
+        return isinstance(self, DiscussionHost)
 
     def open_data_targets(self) -> list:
         if self.is_discussion_target:

@@ -2,10 +2,8 @@
 
 from datetime import UTC, datetime
 
-from wagtail.models import Page
-
 from search.documents import Document
-from search.sources import page_documents, plain_text, public_pages
+from search.sources import page_documents, plain_text
 
 from .models import ActionPlanPage, ConsultationPage
 
@@ -37,52 +35,16 @@ def plan_documents(pages: list[ActionPlanPage]) -> dict[int, list[Document]]:
     }
 
 
-def _plans_of(pages: list[Page]) -> dict[int, Page]:
-    """Each page's plan (its nearest ActionPlanPage ancestor), in one query."""
-    paths = {page.pk: page.path for page in pages}
-    prefixes = {path[:length] for path in paths.values() for length in range(Page.steplen, len(path), Page.steplen)}
-    plans = {plan.path: plan for plan in ActionPlanPage.objects.filter(path__in=prefixes)}
-    found = {}
-    for pk, path in paths.items():
-        for length in range(len(path) - Page.steplen, 0, -Page.steplen):
-            if path[:length] in plans:
-                found[pk] = plans[path[:length]]
-                break
-    return found
-
-
-def consultation_context(pages: list[ConsultationPage]) -> dict[int, dict]:
-    """What a public consultation's documents and its contributions' documents share."""
-    pages = public_pages(pages)
-    plans = _plans_of(pages)
-    pages = ConsultationPage.objects.filter(pk__in=[page.pk for page in pages]).prefetch_related(
-        "territories", "ogp_values"
-    )
-    context = {}
-    for page in pages:
-        plan = plans.get(page.pk)
-        context[page.pk] = {
-            "page": page,
-            "title": page.title,
-            "url": page.url or "",
-            "language": page.locale.language_code,
-            "responder": page.lead_institution,
-            "consultation": page.pk,
-            "consultation_title": page.title,
-            "plan": plan.pk if plan else None,
-            "plan_title": plan.title if plan else "",
-            "territories": sorted(territory.slug for territory in page.territories.all()),
-            "ogp_values": sorted(value.code for value in page.ogp_values.all()),
-            "sections": {section["anchor"]: section["heading"] for section in page.sections},
-        }
-    return context
-
-
 @page_documents(ConsultationPage)
 def consultation_documents(pages: list[ConsultationPage]) -> dict[int, list[Document]]:
     found = {}
-    for pk, shared in consultation_context(pages).items():
-        page = shared["page"]
+    for page in ConsultationPage.objects.filter(pk__in=[page.pk for page in pages]).prefetch_related(
+        "territories", "ogp_values"
+    ):
+        shared = page.search_facets()
+        if shared is None:
+            continue
+        pk = page.pk
         sections = [
             f"{block.value['heading']}. {plain_text(block.value['body'].source)}"
             for block in page.body

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
-from cocrea.models import Territory
+from core.models import Territory
 from discussions.selectors import published_counts
 
 from .models import ActionPlanPage, ConsultationPage, ConsultationState, PlanIndexPage
@@ -79,15 +79,6 @@ def consultations_for_home(locale: Locale, now: datetime | None = None) -> HomeC
         upcoming=sorted(by_state[ConsultationState.UPCOMING], key=lambda page: page.opens_at),
         recently_closed=sorted(by_state[ConsultationState.CLOSED], key=lambda page: page.closes_at, reverse=True),
     )
-
-
-def consultations_of_plan(plan: ActionPlanPage) -> list[ConsultationPage]:
-    pages = ConsultationPage.objects.child_of(plan).live().public().prefetch_related("territories")
-    return list(pages.order_by("opens_at", "title"))
-
-
-def plans_for_index(index_page: PlanIndexPage) -> list[ActionPlanPage]:
-    return list(ActionPlanPage.objects.child_of(index_page).live().public().order_by("-period_start", "title"))
 
 
 def consultations_for_feeds(locale: Locale, limit: int = 50) -> list[ConsultationPage]:

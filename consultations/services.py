@@ -25,5 +25,5 @@ def consultation_close(*, page: ConsultationPage, user) -> ConsultationPage:
         revision = page.save_revision(user=user, log_action=True)
         revision.publish(user=user)
         content_type = ContentType.objects.get_for_model(ConsultationPage)
-        live.record_event(content_type.pk, page.pk, "discussion.closed", {})
+        live.record_event(content_type.pk, page.pk, "discussion.closed")
     return page

@@ -1,7 +1,8 @@
 from django.urls import path
 
+from core.page_files import page_file_path
+
 from . import feeds
-from .routes import open_data_urlpatterns
 
 app_name = "consultations"
 
@@ -10,5 +11,6 @@ urlpatterns = [
     path("feeds/consultas.atom", feeds.ConsultationsAtomFeed(), name="feed-atom"),
     path("feeds/consultas.ics", feeds.consultations_calendar, name="calendar"),
 ]
-# Ahead of Wagtail's pages (this module is included first): see consultations.routes.
-urlpatterns += open_data_urlpatterns
+# <page>/contributions.csv and .json, ahead of Wagtail's pages (this module is included
+# first): see consultations.routes.
+urlpatterns.append(page_file_path(r"contributions\.(?:csv|json)", name="open_data"))

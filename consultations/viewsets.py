@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.pages import PageListingViewSet
 
-from cocrea.models import Territory
+from core.models import Territory
 
 from .models import ActionPlanPage, ConsultationPage, ConsultationState
 

@@ -15,7 +15,7 @@ def register_consultation_listing():
 
 @hooks.register("register_admin_urls")
 def register_close_consultation_url():
-    return [path("consultations/<int:page_id>/close/", admin_views.close_consultation, name="consultations_close")]
+    return [path("consultations/<id:page_id>/close/", admin_views.close_consultation, name="consultations_close")]
 
 
 @hooks.register("register_page_header_buttons")

@@ -12,7 +12,12 @@ class DiscussionsConfig(AppConfig):
         from django.db.models.signals import pre_save
         from django_comments_xtd.models import publish_or_unpublish_on_pre_save
 
+        from . import personal_data
+        from .signal_handlers import register_signal_handlers
+
         # django-comments-xtd hides every reply of a comment that is held or removed. Here
         # the replies stay and the parent shows a placeholder, as for a withdrawal: a
         # thread keeps its meaning when one voice in it is taken out.
         pre_save.disconnect(publish_or_unpublish_on_pre_save, sender="discussions.Contribution")
+        register_signal_handlers()
+        personal_data.register()

@@ -54,23 +54,26 @@ def _svg(chart_id: str, title: str, description: str, height: int, body: SafeStr
     )
 
 
-def bar_chart(*, chart_id: str, title: str, description: str, items: Sequence[tuple[str, int]]) -> SafeString:
-    """Horizontal bars, one per ``(label, value)``, labelled on the left, the value on the right."""
-    largest = max((value for label, value in items), default=0) or 1
+def bar_chart(*, chart_id: str, title: str, description: str, items: Sequence[tuple[str, int | None]]) -> SafeString:
+    """Horizontal bars, one per ``(label, value)``, labelled on the left, the value on the right.
+    A value of None (a group too small to show) has no bar and says so."""
+    largest = max((value for label, value in items if value is not None), default=0) or 1
     scale = (WIDTH - LABEL_WIDTH - VALUE_WIDTH) / largest
     rows = []
-    for position, (label, value) in enumerate(items):
+    for position, (label, count) in enumerate(items):
+        value = count or 0
+        shown = count if count is not None else _("fewer than 5")
         top = 4 + position * ROW_HEIGHT
         middle = top + BAR_HEIGHT / 2
         rows.append(
             format_html(
-                "<g><title>{label}: {value}</title>"
+                "<g><title>{label}: {shown}</title>"
                 '<text x="{label_x}" y="{middle}" text-anchor="end" dominant-baseline="central">{short}</text>'
                 '<rect x="{bar_x}" y="{top}" width="{bar_width}" height="{bar_height}" fill="{colour}"/>'
-                '<text x="{value_x}" y="{middle}" dominant-baseline="central">{value}</text></g>',
+                '<text x="{value_x}" y="{middle}" dominant-baseline="central">{shown}</text></g>',
                 label=label,
                 short=_shorten(label),
-                value=value,
+                shown=shown,
                 label_x=LABEL_WIDTH - 8,
                 bar_x=LABEL_WIDTH,
                 top=top,
@@ -145,7 +148,7 @@ class ChartSection:
 
 
 def _summary(rows) -> str:
-    return "; ".join(f"{row.label}: {row.contributions}" for row in rows)
+    return "; ".join(f"{row.label}: {_('fewer than 5') if row.suppressed else row.contributions}" for row in rows)
 
 
 def _group_section(
@@ -155,7 +158,7 @@ def _group_section(
         chart_id=f"chart-{slug}",
         title=chart_title,
         description=_summary(rows),
-        items=[(row.label, row.contributions) for row in rows],
+        items=[(row.label, None if row.suppressed else row.contributions) for row in rows],
     )
     return ChartSection(slug, heading, label_heading, caption, svg, rows)
 

@@ -1,26 +1,29 @@
 """The live layer of a discussion: ``/ws/discussions/<app>.<model>.<pk>/``.
 
 Readers only listen. A client says ``{"type": "catch_up", "after": <last event id>}``
-when it (re)connects and receives everything newer; ``{"type": "ping", "after": <last
-event id>}`` every 30 s keeps it counted among the readers, answers with the count, and
-sends what the reader missed although it stayed connected — events the channel layer
-lost (Redis restarted and forgot the groups; a reader's queue was full). Frames are
-small and few: a client that sends a large frame or too many is disconnected with a
-close code.
+when it (re)connects and receives everything newer, each contribution as it is now;
+``{"type": "ping", "after": <last event id>}`` every heartbeat keeps it counted among
+the readers, answers with the count, and sends what the reader missed although it
+stayed connected — events the channel layer lost (Redis restarted and forgot the
+groups; a reader's queue was full). Frames are small and few: a client that sends a
+large frame or too many is disconnected with a close code.
+
+Who may listen is the host's ``is_visible_to`` (the session carries a password
+restriction passed on the page), asked when the connection opens.
 """
 
 import asyncio
 import json
 import logging
 import time
+from collections import OrderedDict
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from . import live
+from . import hosts, live, rules
+from .models import discussion_key
 from .presence import presence
 
 logger = logging.getLogger(__name__)
@@ -33,31 +36,80 @@ CLOSE_NOT_FOUND, CLOSE_BAD_FRAME, CLOSE_TOO_LARGE, CLOSE_TOO_MANY = 4404, 4400, 
 CLOSE_FORBIDDEN = 4403
 #: A window change (opening, closing) this close is announced to the connection when it comes.
 ANNOUNCE_WITHIN_SECONDS = 24 * 3600
-#: How long a process trusts its last look at a discussion's newest event, so that the
-#: heartbeats of many readers cost one query per discussion, not one each.
-NEWEST_EVENT_TTL = 5.0
-_newest_events: dict[str, tuple[float, int]] = {}
 #: A channel layer call (Redis) that takes longer than this is given up: a consumer
 #: waiting on it would hear nothing else, its heartbeat included.
 LAYER_TIMEOUT = 2.0
 
 
+class NewestEvents:
+    """Each discussion's newest event id, as this process last looked, trusted for
+    ``ttl`` seconds: the heartbeats of many readers cost one query per discussion."""
+
+    def __init__(self, ttl: float = 5.0):
+        self.ttl = ttl
+        self._seen: dict[str, tuple[float, int]] = {}
+
+    async def newest(self, key: str, content_type_id: int, object_pk: str) -> int:
+        moment = time.monotonic()
+        seen = self._seen.get(key)
+        if seen and moment - seen[0] < self.ttl:
+            return seen[1]
+        newest = await database_sync_to_async(live.last_event_id)(content_type_id, object_pk)
+        self._seen[key] = (moment, newest)
+        return newest
+
+
+def frame(message: dict, participant: bool) -> str:
+    """The text a reader receives: the rendering meant for them (public, or a signed-in
+    participant's with the controls), not both."""
+    shown = dict(message)
+    html_participant = shown.pop("html_participant", None)
+    if participant and html_participant is not None:
+        shown["html"] = html_participant
+    return json.dumps(shown)
+
+
+class Frames:
+    """A broadcast event's text for each kind of reader, serialised once per process
+    however many readers of that kind it serves. Only for broadcasts, which are rendered
+    once when they happen; a catch-up renders the contributions as they are now."""
+
+    def __init__(self, size: int = 512):
+        self.size = size
+        self._texts: OrderedDict[tuple, str] = OrderedDict()
+
+    def text(self, message: dict, participant: bool) -> str:
+        key = (message.get("id"), message.get("type"), participant)
+        if key[0] is None:
+            return frame(message, participant)
+        text = self._texts.get(key)
+        if text is None:
+            text = self._texts[key] = frame(message, participant)
+            if len(self._texts) > self.size:
+                self._texts.popitem(last=False)
+        return text
+
+
+newest_events = NewestEvents()
+frames = Frames()
+
+
 class DiscussionConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         await self.accept()
-        target = await self._target(self.scope["url_route"]["kwargs"]["key"])
-        if target is None:
+        found = await self._discussion(self.scope["url_route"]["kwargs"]["key"])
+        if found is None:
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        self.content_type_id, self.object_pk, opens_at, closes_at = target
+        self.content_type_id, self.object_pk, opens_at, closes_at, self.participant = found
         self.key = f"{self.content_type_id}.{self.object_pk}"
         self.group = live.group_name(self.content_type_id, self.object_pk)
         self.frames: list[float] = []
         self.timers: list[asyncio.Task] = []
         try:
             await asyncio.wait_for(self.channel_layer.group_add(self.group, self.channel_name), LAYER_TIMEOUT)
-        except Exception:
-            logger.warning("Live updates unavailable for %s: the channel layer is unreachable", self.group)
+        except Exception as error:  # the layer (Redis) is down or stuck: the client retries
+            logger.warning("Live updates unavailable for %s: the channel layer failed (%r)", self.group, error)
             await self.close(code=1011)
             return
         self.joined = True
@@ -72,8 +124,8 @@ class DiscussionConsumer(AsyncJsonWebsocketConsumer):
             await presence().leave(self.key, self.channel_name)
             try:
                 await asyncio.wait_for(self.channel_layer.group_discard(self.group, self.channel_name), LAYER_TIMEOUT)
-            except Exception:
-                logger.debug("Could not leave %s cleanly", self.group)
+            except Exception as error:  # membership expires in the layer by itself
+                logger.warning("Could not leave %s cleanly (%r); the layer forgets it later", self.group, error)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         if bytes_data is not None or text_data is None or len(text_data.encode()) > MAX_FRAME_BYTES:
@@ -98,41 +150,39 @@ class DiscussionConsumer(AsyncJsonWebsocketConsumer):
         if kind == "catch_up" and after is not None:
             await self._catch_up(after)
         elif kind == "ping":
-            # Re-joining keeps the membership fresh: channels-redis drops group members
-            # after a day, and a page may stay open longer.
-            try:
-                await asyncio.wait_for(self.channel_layer.group_add(self.group, self.channel_name), LAYER_TIMEOUT)
-            except Exception:  # the layer (Redis) is down or stuck: the heartbeat's catch-up still works
-                logger.debug("Could not renew %s in its group", self.channel_name)
-            await self.send_json({"type": "pong", "readers": await presence().touch(self.key, self.channel_name)})
-            try:
-                if after is not None and await self._newest_event() > after:
-                    await self._catch_up(after)
-            except Exception:  # the database is down: the next heartbeat tries again
-                logger.debug("Could not check %s for missed events", self.key)
+            await self._heartbeat(after)
         else:
             await self.close(code=CLOSE_BAD_FRAME)
 
+    async def _heartbeat(self, after: int | None) -> None:
+        # Re-joining keeps the membership fresh: channels-redis drops group members after
+        # a day, and a page may stay open longer.
+        try:
+            await asyncio.wait_for(self.channel_layer.group_add(self.group, self.channel_name), LAYER_TIMEOUT)
+        except Exception as error:  # the layer is down or stuck: the catch-up below still works
+            logger.warning("Could not renew %s in %s (%r)", self.channel_name, self.group, error)
+        await self.send_json({"type": "pong", "readers": await presence().touch(self.key, self.channel_name)})
+        if after is None:
+            return
+        try:
+            newest = await newest_events.newest(self.key, self.content_type_id, self.object_pk)
+        except Exception as error:  # the database is down: the next heartbeat tries again
+            logger.warning("Could not check %s for missed events (%r)", self.key, error)
+            return
+        if newest > after:
+            await self._catch_up(after)
+
     async def _catch_up(self, after: int) -> None:
-        events, too_many = await self._events_after(after)
-        if too_many:
+        events, reload = await database_sync_to_async(live.events_after)(self.content_type_id, self.object_pk, after)
+        if reload:
             await self.send_json({"type": "reload"})
             return
         for event in events:
-            await self.send_json(event)
+            await self.send(text_data=frame(event, self.participant))
         await self.send_json({"type": "caught_up"})
 
-    async def _newest_event(self) -> int:
-        moment = time.monotonic()
-        seen = _newest_events.get(self.key)
-        if seen and moment - seen[0] < NEWEST_EVENT_TTL:
-            return seen[1]
-        newest = await database_sync_to_async(live.last_event_id)(self.content_type_id, self.object_pk)
-        _newest_events[self.key] = (moment, newest)
-        return newest
-
     async def discussion_event(self, event):
-        await self.send_json(event["message"])
+        await self.send(text_data=frames.text(event["message"], self.participant))
 
     # --- helpers --------------------------------------------------------------------------
     def _schedule_window_announcements(self, opens_at, closes_at) -> None:
@@ -148,30 +198,18 @@ class DiscussionConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": kind})
 
     @database_sync_to_async
-    def _target(self, key: str):
-        """(content type id, object pk, opens_at, closes_at) of a public discussion, or None."""
-        try:
-            app_label, model_name, object_pk = key.split(".")
-            model = apps.get_model(app_label, model_name)
-        except (ValueError, LookupError):
+    def _discussion(self, key: str):
+        """(content type id, object pk, opens, closes, reader is a participant) of a
+        discussion this reader may see, or None."""
+        label, _, pk = key.rpartition(".")
+        host = hosts.find(label, pk)
+        user = self.scope.get("user")
+        if not rules.may_see(user, host, self.scope.get("session")):
             return None
-        if not hasattr(model, "discussion_refusal"):
-            return None
-        target = model._default_manager.filter(pk=object_pk).first()
-        if target is None or not getattr(target, "live", True) or _restricted(target):
-            return None
-        content_type = ContentType.objects.get_for_model(model)
-        return (content_type.pk, str(target.pk), getattr(target, "opens_at", None), getattr(target, "closes_at", None))
-
-    @database_sync_to_async
-    def _events_after(self, after: int):
-        return live.events_after(self.content_type_id, self.object_pk, after)
-
-
-def _restricted(target) -> bool:
-    """Pages with a view restriction (password, login, groups) have no public live layer."""
-    restrictions = getattr(target, "get_view_restrictions", None)
-    return bool(restrictions and restrictions().exists())
+        content_type, object_pk = discussion_key(host)
+        opens_at, closes_at = host.discussion_window
+        participant = bool(user is not None and user.is_authenticated)
+        return content_type.pk, object_pk, opens_at, closes_at, participant
 
 
 class ModerationConsumer(AsyncJsonWebsocketConsumer):
@@ -179,13 +217,13 @@ class ModerationConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self):
         await self.accept()
-        if not await self._may_moderate(self.scope.get("user")):
+        if not await database_sync_to_async(rules.can_moderate)(self.scope.get("user")):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         try:
             await self.channel_layer.group_add(live.MODERATION_GROUP, self.channel_name)
-        except Exception:  # the layer (Redis) is down: the client retries later
-            logger.warning("Live moderation queue unavailable: the channel layer is unreachable")
+        except Exception as error:  # the layer (Redis) is down: the client retries later
+            logger.warning("Live moderation queue unavailable: the channel layer failed (%r)", error)
             await self.close(code=1011)
             return
         self.joined = True
@@ -194,15 +232,11 @@ class ModerationConsumer(AsyncJsonWebsocketConsumer):
         if getattr(self, "joined", False):
             try:
                 await self.channel_layer.group_discard(live.MODERATION_GROUP, self.channel_name)
-            except Exception:  # membership expires in the layer by itself
-                logger.debug("Could not leave the moderation group cleanly")
+            except Exception as error:  # membership expires in the layer by itself
+                logger.warning("Could not leave the moderation group cleanly (%r)", error)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         await self.close(code=CLOSE_BAD_FRAME)  # this channel only speaks
 
     async def discussion_event(self, event):
         await self.send_json(event["message"])
-
-    @database_sync_to_async
-    def _may_moderate(self, user) -> bool:
-        return bool(user and user.is_authenticated and user.has_perm("discussions.change_contribution"))

@@ -1,15 +1,16 @@
 """What a page that carries a discussion adds to its template context."""
 
-from django.contrib.contenttypes.models import ContentType
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import live, services
+from . import live, rules
 from .forms import ContributionForm
-from .selectors import ORDERING_LABELS, discussion_for
+from .models import discussion_key
+from .selectors import ORDERING_LABELS, Viewer, discussion_for
 
 
-def live_messages() -> dict[str, str]:
+def live_messages(host) -> dict[str, str]:
     """The live layer's words in the page's language (the script fills in ``%(count)s``)."""
     return {
         "reconnecting": _("Reconnecting…"),
@@ -19,44 +20,47 @@ def live_messages() -> dict[str, str]:
         "shown": _("%(count)s new contributions shown."),
         "readers_one": _("%(count)s person reading"),
         "readers_other": _("%(count)s people reading"),
-        "closed": _("This consultation has just closed: it no longer takes contributions."),
+        "closed": str(host.discussion_closing_message),
         "opened": _("This consultation is now open for comments: reload the page to take part."),
         "reload": _("Much has changed while you were away: reload the page to see it all."),
     }
 
 
-def discussion_context(target, request) -> dict:
+def discussion_context(host, request) -> dict:
     user = request.user
     discussion = discussion_for(
-        target,
+        host,
         user=user,
         ordering=request.GET.get("orden", ""),
         page_number=request.GET.get("pagina", 1),
         response_filter=request.GET.get("respuesta", ""),
         section=request.GET.get("seccion", ""),
     )
-    closed_reason = target.discussion_refusal(timezone.now())
-    participant_reason = services.participant_refusal(user)
+    closed_reason = host.discussion_refusal(user)
+    participant_reason = rules.participant_refusal(user)
     form = None
     if closed_reason is None and participant_reason is None:
-        initial = {"section": discussion.section}
-        form = ContributionForm(target, initial=initial, allow_official=services.is_government(user))
-    content_type = ContentType.objects.get_for_model(target)
+        form = ContributionForm(
+            host, initial={"section": discussion.section}, allow_official=rules.can_reply_officially(user)
+        )
+    content_type, object_pk = discussion_key(host)
     return {
         "live": {
-            "url": live.websocket_path(target),
-            "last_event": live.last_event_id(content_type.pk, target.pk),
-            "messages": live_messages()
-            | ({"closed": target.discussion_closed_message} if hasattr(target, "discussion_closed_message") else {}),
+            "url": live.websocket_path(host),
+            "last_event": live.last_event_id(content_type.pk, object_pk),
+            "heartbeat": settings.DISCUSSIONS_HEARTBEAT_SECONDS,
+            "messages": live_messages(host),
         },
         "discussion": discussion,
-        "discussion_key": {"content_type": str(target._meta), "object_pk": target.pk},
+        "discussion_key": {"content_type": content_type.app_label + "." + content_type.model, "object_pk": object_pk},
+        "discussion_shows_responses": host.discussion_shows_responses,
+        "viewer": Viewer.of(user),
         "orderings": list(ORDERING_LABELS.items()),
-        "section_titles": {section["anchor"]: section["heading"] for section in target.discussion_sections},
+        "section_titles": {section["anchor"]: section["heading"] for section in host.discussion_sections},
         "section_counts": discussion.section_counts,
         "contribution_form": form,
-        "follow_text": getattr(target, "discussion_follow_text", None)
-        or {"start": _("Follow this consultation"), "stop": _("Stop following this consultation")},
+        "follow_text": host.discussion_follow_text,
+        "closed": closed_reason is not None,
         "closed_reason": closed_reason,
         "participant_reason": participant_reason,
         "now": timezone.now(),

@@ -23,8 +23,9 @@ from django.db.models import Case, IntegerField, Value, When
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from .models import Contribution, Status
-from .services import discussion_key
+from core.spreadsheets import formula_safe
+
+from .models import Contribution, Status, discussion_key
 
 COLUMNS = (
     "id",
@@ -139,20 +140,12 @@ class _Echo:
         return value
 
 
-#: Free text written by people: a cell of it that a spreadsheet would read as a formula
-#: gets a leading apostrophe in the CSV (the JSON keeps the text as written).
-_FREE_TEXT = {"consultation", "author", "organisation", "text", "response_text"}
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(column: str, value) -> str | int:
+def _csv_cell(value) -> str | int:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if column in _FREE_TEXT and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
+    return formula_safe(value)
 
 
 def _csv_lines(rows: Iterable[dict]) -> Iterator[str]:
@@ -160,7 +153,7 @@ def _csv_lines(rows: Iterable[dict]) -> Iterator[str]:
     # The byte-order mark makes Excel read the file as UTF-8: accents and ñ stay intact.
     yield "\ufeff" + writer.writerow(COLUMNS)
     for row in rows:
-        yield writer.writerow([_csv_cell(column, row[column]) for column in COLUMNS])
+        yield writer.writerow([_csv_cell(row[column]) for column in COLUMNS])
 
 
 def _streamed(chunks: Iterator[str], request):

@@ -39,11 +39,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cocrea.models import Sector, Territory
+from core.models import Sector, Territory
 
 from .errors import Refused
-from .models import Channel, Contribution
-from .services import clean_text, contribution_create, contributions_of
+from .models import Channel, Contribution, contributions_of
+from .services import clean_text, contribution_create
 
 COLUMNS = ("ref", "parent_ref", "title", "text", "author_name", "sector", "territory", "created_at", "channel")
 REQUIRED_COLUMNS = ("ref", "text", "author_name", "created_at")

@@ -1,18 +1,7 @@
 """Contributions: django-comments-xtd's threaded comment, with what a consultation needs.
 
-A discussion is attached to any object that offers the *discussion target* protocol
-(a ConsultationPage now, a forum topic later):
-
-- ``discussion_refusal(moment) -> Refusal | None``: why it does not take contributions
-  at ``moment`` (closed, not yet open, unpublished, locked), or None when it does;
-- ``discussion_premoderated: bool``: hold every contribution until a moderator approves;
-- ``discussion_sections: list[dict]``: the sections (``anchor``, ``heading``) a
-  contribution may concern, empty when it has none;
-- ``get_url()`` / ``full_url``: where the discussion is read;
-- optionally ``discussion_follow_text``: ``{"start": …, "stop": …}`` for the follow
-  button (default: following "this consultation");
-- optionally ``discussion_closed_message``: what open pages announce when it stops
-  taking contributions (default: the consultation has closed).
+A discussion belongs to a *host* (a consultation, a forum topic…), addressed by content
+type and primary key; what a host must offer is in :mod:`discussions.hosts`.
 """
 
 from collections import Counter
@@ -25,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_comments_xtd.models import XtdComment
 
-from cocrea.models import Sector
+from core.links import absolute_url
+from core.models import Sector
 
 
 class Channel(models.TextChoices):
@@ -81,7 +71,7 @@ class Contribution(XtdComment):
     author_sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True)
     author_organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     author_territory = models.ForeignKey(
-        "cocrea.Territory",
+        "core.Territory",
         verbose_name=_("territory"),
         null=True,
         blank=True,
@@ -115,6 +105,11 @@ class Contribution(XtdComment):
     class Meta:
         verbose_name = _("contribution")
         verbose_name_plural = _("contributions")
+        permissions = [
+            ("moderate_contribution", "Can approve or remove contributions"),
+            ("respond_contribution", "Can record the government's response to a contribution"),
+            ("reply_officially", "Can post the government's official reply"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["import_ref"], condition=~models.Q(import_ref=""), name="contribution_unique_import_ref"
@@ -125,16 +120,20 @@ class Contribution(XtdComment):
         return f"#{self.pk} {self.author_display_name}"
 
     def get_absolute_url(self, anchor_pattern="#c%(id)s"):
-        return self.content_object.get_url() + (anchor_pattern % {"id": self.pk})
+        host = self.content_object
+        return host.contribution_url(self) if host is not None else ""
 
     @property
-    def consultation_title(self) -> str:
-        return getattr(self.content_object, "title", "")
+    def host_title(self) -> str:
+        return str(getattr(self.content_object, "title", ""))
 
     @property
     def public_url(self) -> str:
-        target = self.content_object
-        return f"{target.full_url}#{self.anchor}" if target is not None else ""
+        """The contribution's full address, for staff screens and exports."""
+        host = self.content_object
+        if host is None:
+            return ""
+        return absolute_url(host.contribution_url(self))
 
     @property
     def flag_reasons(self) -> str:
@@ -144,6 +143,14 @@ class Contribution(XtdComment):
             for reason in self.flags_raised.filter(resolved_at__isnull=True).values_list("reason", flat=True)
         )
         return ", ".join(f"{label} ({count})" for label, count in reasons.most_common())
+
+    @property
+    def revision_history(self) -> str:
+        """Every earlier text, oldest first, for moderators (edits and withdrawals keep them)."""
+        return "\n\n".join(
+            f"{timezone.localtime(revision.created_at):%Y-%m-%d %H:%M}: {revision.comment}"
+            for revision in self.revisions.all()
+        )
 
     @property
     def anchor(self) -> str:
@@ -237,18 +244,33 @@ class DiscussionEvent(models.Model):
 
     Written in the same transaction as the change (so there is no event for a change
     that was rolled back, and no change without its event), then broadcast after the
-    commit. The payload is what every public reader may see: rendered HTML, counts.
+    commit. It holds no text: what a reader receives, live or on catching up, is the
+    contribution as the page shows it at that moment (see :mod:`discussions.live`).
+    ``previous`` is the discussion's event before it, so a reader that never got that
+    one knows it missed something.
     """
 
     id = models.BigAutoField(primary_key=True)
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_pk = models.CharField(max_length=64)
     kind = models.CharField(max_length=40)
-    payload = models.JSONField()
-    created_at = models.DateTimeField(default=timezone.now)
+    contribution = models.ForeignKey(Contribution, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    previous = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         indexes = [models.Index(fields=["content_type", "object_pk", "id"])]
 
     def __str__(self):
         return f"{self.kind} #{self.pk}"
+
+
+def discussion_key(host) -> tuple[ContentType, str]:
+    """How contributions name their host: its content type and its primary key as text."""
+    return ContentType.objects.get_for_model(host), str(host.pk)
+
+
+def contributions_of(host):
+    content_type, object_pk = discussion_key(host)
+    # norel_objects: django-comments-xtd's default manager joins users and content types.
+    return Contribution.norel_objects.filter(content_type=content_type, object_pk=object_pk)

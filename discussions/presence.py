@@ -11,13 +11,16 @@ import logging
 import time
 import weakref
 
+import redis.asyncio as redis
 from django.conf import settings
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
-#: Readers send a heartbeat more often than this; a silent connection stops counting after it.
-TTL_SECONDS = 75
+
+def ttl_seconds() -> float:
+    """A connection silent for two and a half heartbeats stops counting."""
+    return settings.DISCUSSIONS_HEARTBEAT_SECONDS * 2.5
 
 
 class LocalPresence:
@@ -27,7 +30,7 @@ class LocalPresence:
     async def touch(self, key: str, member: str) -> int | None:
         members = self._members.setdefault(key, {})
         now = time.time()
-        members[member] = now + TTL_SECONDS
+        members[member] = now + ttl_seconds()
         for name, expires in list(members.items()):
             if expires < now:
                 del members[name]
@@ -46,8 +49,6 @@ class RedisPresence:
 
     @property
     def _redis(self):
-        import redis.asyncio as redis
-
         loop = asyncio.get_running_loop()
         client = self._clients.get(loop)
         if client is None:
@@ -66,10 +67,10 @@ class RedisPresence:
         now = time.time()
         try:
             async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.zadd(self._key(key), {member: now + TTL_SECONDS})
+                pipe.zadd(self._key(key), {member: now + ttl_seconds()})
                 pipe.zremrangebyscore(self._key(key), "-inf", now)
                 pipe.zcard(self._key(key))
-                pipe.expire(self._key(key), TTL_SECONDS * 2)
+                pipe.expire(self._key(key), int(ttl_seconds() * 2))
                 _, _, count, _ = await pipe.execute()
         except (RedisError, OSError):
             self._report_failure()

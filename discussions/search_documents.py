@@ -1,42 +1,33 @@
 """What search finds of contributions and of the government's responses to them.
 
 A contribution is found while its text is public (published, not withdrawn) and its
-discussion is public. The target's class says which of its objects are public and what
-the documents share with them, through the classmethod
-``discussion_search_context(objects) -> {pk: context}`` (see ``ConsultationPage`` and
-``forum.Topic``); public objects only are returned. A context holds ``title``, ``url``,
-``language`` and optionally ``kind`` (default "contribution"), ``plan``,
-``plan_title``, ``consultation``, ``consultation_title``, ``territories``,
-``ogp_values``, ``sections`` (anchor → heading) and ``responder``.
+host is public: the host's ``search_facets()`` (see :mod:`discussions.hosts`) says what
+the documents share with it, or None while it is not public.
 """
 
 from collections.abc import Iterator
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from wagtail.models import Page
 
 from search.documents import Document, Source, key, register
 from search.sources import plain_text
 
+from . import hosts
 from .models import Contribution, Status
 
 CONTEXT_LENGTH = 240
 
 
 def _targets(contributions: list[Contribution]) -> dict[tuple[int, str], dict]:
-    """The shared context of each contribution's (public) target, by (ct, object_pk)."""
-    wanted: dict[int, set[int]] = {}
-    for contribution in contributions:
-        if contribution.object_pk.isdigit():
-            wanted.setdefault(contribution.content_type_id, set()).add(int(contribution.object_pk))
+    """What each contribution's (public) host shares with its documents, by (ct, object_pk)."""
     found = {}
-    for content_type_id, pks in wanted.items():
-        model = ContentType.objects.get_for_id(content_type_id).model_class()
-        if model is None or not hasattr(model, "discussion_search_context"):
-            continue
-        for pk, context in model.discussion_search_context(list(model._default_manager.filter(pk__in=pks))).items():
-            found[(content_type_id, str(pk))] = context
+    for content_type_id, object_pk in {(c.content_type_id, c.object_pk) for c in contributions}:
+        host = hosts.host_of(content_type_id, object_pk)
+        shared = host.search_facets() if host is not None else None
+        if shared is not None:
+            found[(content_type_id, object_pk)] = shared
     return found
 
 
@@ -95,6 +86,7 @@ def _response_document(contribution: Contribution, shared: dict, answered: Docum
 @register
 class ContributionSource(Source):
     prefix = "contribution"
+    model = Contribution
 
     def documents(self, pks: list[str]) -> dict[str, list[Document]]:
         ids = [int(pk) for pk in pks if pk.isdigit()]
@@ -116,9 +108,16 @@ class ContributionSource(Source):
         return found
 
     def keys_for_pages(self, page_ids: list[int]) -> list[str]:
-        """The contributions whose documents a change to these pages affects."""
-        object_pks = [str(pk) for pk in page_ids]
-        queryset = Contribution.norel_objects.filter(object_pk__in=object_pks).values_list("pk", flat=True)
+        """The contributions whose documents a change to these pages affects: those of
+        hosts that are pages (a forum topic 12 is not page 12)."""
+        page_hosts = [pk for pk, model in hosts.content_types().items() if issubclass(model, Page)]
+        queryset = (
+            Contribution.norel_objects.filter(
+                content_type_id__in=page_hosts, object_pk__in=[str(pk) for pk in page_ids]
+            )
+            .order_by()
+            .values_list("pk", flat=True)
+        )
         return [key(self.prefix, pk) for pk in queryset]
 
     def all_pks(self) -> Iterator[str]:

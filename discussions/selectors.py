@@ -1,15 +1,18 @@
 """Reading a discussion: one page of threads, built with a fixed number of queries."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Contribution, Follow, Reaction, ResponseStatus, Status
-from .services import contributions_of, discussion_key
+from . import rules
+from .models import Contribution, Follow, Reaction, ResponseStatus, Status, contributions_of, discussion_key
 
 ORDERINGS = {
     "oldest": ("submit_date", "pk"),
@@ -20,11 +23,63 @@ ORDERING_LABELS = {"oldest": _("Oldest first"), "newest": _("Newest first"), "su
 DEFAULT_ORDERING = "oldest"
 
 
+@dataclass(frozen=True)
+class Viewer:
+    """Who a discussion is rendered for.
+
+    ``user`` is the real reader (``AnonymousUser`` for a public rendering); ``signed_in``
+    says whether the reader's controls (react, report, follow) are shown. The live
+    layer renders each change twice, for the public and for "a signed-in participant
+    who is not the author": ``Viewer.participant()`` is that description, not a user.
+    """
+
+    user: object
+    signed_in: bool
+
+    @classmethod
+    def of(cls, user) -> "Viewer":
+        return cls(user=user, signed_in=bool(user is not None and user.is_authenticated))
+
+    @classmethod
+    def public(cls) -> "Viewer":
+        return cls(user=AnonymousUser(), signed_in=False)
+
+    @classmethod
+    def participant(cls) -> "Viewer":
+        return cls(user=AnonymousUser(), signed_in=True)
+
+
 @dataclass
 class Node:
+    """A contribution as one reader sees it, with its replies."""
+
     contribution: Contribution
     children: list["Node"] = field(default_factory=list)
     my_reaction: str = ""
+    mine: bool = False
+    editable: bool = False
+    can_react: bool = False
+    followed: bool = False
+
+
+def node_for(
+    contribution: Contribution,
+    *,
+    viewer: Viewer,
+    closed: bool,
+    my_reaction: str = "",
+    followed: bool = False,
+    moment: datetime | None = None,
+) -> Node:
+    mine = rules.is_author(viewer.user, contribution)
+    return Node(
+        contribution,
+        my_reaction=my_reaction,
+        mine=mine,
+        editable=mine and rules.can_edit(contribution, viewer.user, moment),
+        can_react=viewer.signed_in and not mine and not closed,
+        followed=followed,
+    )
 
 
 @dataclass
@@ -46,8 +101,8 @@ def shown_to(user) -> Q:
     """Contributions a reader sees: published ones, placeholders that still carry replies,
     and the reader's own while they wait for moderation."""
     condition = Q(status=Status.PUBLISHED) | Q(nested_count__gt=0)
-    if user.is_authenticated:
-        condition |= Q(user=user)
+    if user is not None and user.is_authenticated:
+        condition |= Q(user_id=user.pk)
     return condition
 
 
@@ -58,6 +113,9 @@ def _ordering(value: str) -> str:
 def discussion_for(
     target, *, user, ordering: str = "", page_number=1, response_filter: str = "", section: str = ""
 ) -> Discussion:
+    viewer = Viewer.of(user)
+    closed = target.discussion_refusal(user) is not None
+    moment = timezone.now()
     ordering = _ordering(ordering)
     contributions = contributions_of(target)
     visible = contributions.filter(shown_to(user))
@@ -98,7 +156,17 @@ def discussion_for(
             else:
                 followed_threads.add(thread_id)
 
-    nodes = {row.pk: Node(row, my_reaction=reactions.get(row.pk, "")) for row in rows}
+    nodes = {
+        row.pk: node_for(
+            row,
+            viewer=viewer,
+            closed=closed,
+            my_reaction=reactions.get(row.pk, ""),
+            followed=row.pk in followed_threads,
+            moment=moment,
+        )
+        for row in rows
+    }
     for row in rows:
         if row.level and row.parent_id in nodes:
             nodes[row.parent_id].children.append(nodes[row.pk])

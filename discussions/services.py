@@ -1,8 +1,9 @@
 """Every write to a discussion goes through here: one path, one set of rules.
 
-Views, the import command and the admin call these functions; they check the rules,
-store, and schedule what follows the commit (follow-up mail now; live updates and
-indexing hook in at :func:`discussions.events.contribution_changed`).
+Views, the import command and the admin call these functions. They ask
+:mod:`discussions.rules` who may do what, store, and record the change with
+:func:`discussions.events.contribution_changed` (the live event and the signal other
+apps' receivers turn into indexing and mail after the commit).
 """
 
 import zlib
@@ -10,19 +11,16 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from accounts.models import Participant
-from consultations.roles import GOVERNMENT
+from core.markup import render_markdown
 
-from . import events
+from . import events, rules
 from .errors import NotAllowed, NotFound, Refused, TooManyPosts
-from .markup import render_markdown
 from .models import (
     Channel,
     Contribution,
@@ -33,6 +31,7 @@ from .models import (
     ReactionKind,
     ResponseStatus,
     Status,
+    discussion_key,
 )
 
 #: A post identical to one the same person sent to the same place this recently is that
@@ -41,26 +40,8 @@ RESUBMISSION_WINDOW = timedelta(minutes=10)
 
 
 # --- who may write ---------------------------------------------------------------------
-def participant_refusal(user) -> Refused | None:
-    """Why ``user`` may not write in discussions, or None if they may."""
-    if user is None or not user.is_authenticated:
-        return NotAllowed(_("Log in or register to take part."))
-    participant = getattr(user, "participant", None)
-    if participant is None:
-        return NotAllowed(_("Complete your participant profile to take part."))
-    if not participant.is_confirmed:
-        return NotAllowed(_("Confirm your e-mail address to take part: we sent you a link."))
-    if participant.is_suspended:
-        return NotAllowed(_("Your participation is suspended: %(reason)s") % {"reason": participant.suspension_reason})
-    return None
-
-
-def is_government(user) -> bool:
-    return user.is_authenticated and user.groups.filter(name=GOVERNMENT).exists()
-
-
-def _check_target_open(target, moment: datetime) -> None:
-    refusal = target.discussion_refusal(moment)
+def _check_may_write(host, user, session) -> None:
+    refusal = rules.write_refusal(user, host, session)
     if refusal is not None:
         raise refusal
 
@@ -127,16 +108,6 @@ def _resubmission(author, content_type, object_pk: str, parent, text: str, momen
     return found
 
 
-def discussion_key(target) -> tuple[ContentType, str]:
-    return ContentType.objects.get_for_model(target), str(target.pk)
-
-
-def contributions_of(target):
-    content_type, object_pk = discussion_key(target)
-    # norel_objects: django-comments-xtd's default manager joins users and content types.
-    return Contribution.norel_objects.filter(content_type=content_type, object_pk=object_pk)
-
-
 # --- contributions ---------------------------------------------------------------------
 @transaction.atomic
 def contribution_create(
@@ -156,21 +127,20 @@ def contribution_create(
     submitted_at: datetime | None = None,
     import_ref: str = "",
     check_rules: bool = True,
+    session=None,
 ) -> Contribution:
     """Store a contribution (or a reply, with ``parent``) to ``target``'s discussion.
 
-    With ``check_rules`` (every web post), the target must be open, the author a
-    confirmed participant within the rate limit. Imports of contributions gathered
-    offline pass ``check_rules=False`` and name the author themselves.
+    With ``check_rules`` (every web post), the author must see the target (``session``
+    carries a password restriction they passed), the target must be open, and the
+    author a confirmed participant within the rate limit. Imports of contributions
+    gathered offline pass ``check_rules=False`` and name the author themselves.
     """
     moment = timezone.now()
-    text = clean_text(text)
     if check_rules:
-        _check_target_open(target, moment)
-        refusal = participant_refusal(author)
-        if refusal:
-            raise refusal
-    if official and not is_government(author):
+        _check_may_write(target, author, session)
+    text = clean_text(text)
+    if official and not rules.can_reply_officially(author):
         raise NotAllowed(_("Only government accounts can post an official reply."))
     content_type, object_pk = discussion_key(target)
     if parent is not None:
@@ -214,7 +184,7 @@ def contribution_create(
         contribution.author_territory = author_territory
     contribution.save()
     if follow and author is not None:
-        follow_set(user=author, target=target, thread=contribution.thread_id, following=True)
+        follow_set(user=author, target=target, thread=contribution.thread_id, following=True, session=session)
     # Contributions brought in from offline channels (imports) announce nothing by mail.
     events.contribution_changed(contribution, "created", notify=check_rules)
     return contribution
@@ -223,7 +193,7 @@ def contribution_create(
 def author_snapshot(user) -> dict:
     """Who is writing, as their writing keeps showing it even if their profile changes:
     ``author_display_name``, ``author_sector``, ``author_organisation``, ``author_territory_id``."""
-    participant: Participant = user.participant
+    participant = user.participant
     # Speaking for an organisation is shown only once an operator has verified it.
     organisation = participant.organisation
     return {
@@ -242,32 +212,24 @@ def _snapshot_author(contribution: Contribution, user) -> None:
         setattr(contribution, field, value)
 
 
-def edit_deadline(contribution: Contribution) -> datetime:
-    return contribution.submit_date + timedelta(minutes=settings.DISCUSSIONS_EDIT_MINUTES)
-
-
-def can_edit(contribution: Contribution, user, moment: datetime | None = None) -> bool:
-    return (
-        user.is_authenticated
-        and contribution.user_id == user.pk
-        and contribution.is_visible
-        and (moment or timezone.now()) < edit_deadline(contribution)
-    )
-
-
 @transaction.atomic
-def contribution_edit(*, contribution: Contribution, editor, text: str) -> Contribution:
+def contribution_edit(*, contribution: Contribution, editor, text: str, session=None) -> Contribution:
+    """The author corrects their text within ``DISCUSSIONS_EDIT_MINUTES``; the earlier
+    text is kept as a revision."""
     moment = timezone.now()
-    if contribution.user_id != editor.pk:
+    host = contribution.content_object
+    if not rules.may_see(editor, host, session):
+        raise rules.not_found()
+    if not rules.is_author(editor, contribution):
         raise NotAllowed(_("Only its author can edit a contribution."))
+    _check_may_write(host, editor, session)
     if not contribution.is_visible:
         raise NotAllowed(_("This contribution can no longer be edited."))
-    if moment >= edit_deadline(contribution):
+    if moment >= rules.edit_deadline(contribution):
         raise NotAllowed(
             _("Contributions can be edited for %(minutes)d minutes after sending; that time is over.")
             % {"minutes": settings.DISCUSSIONS_EDIT_MINUTES}
         )
-    _check_target_open(contribution.content_object, moment)
     text = clean_text(text)
     if text == contribution.comment:
         return contribution
@@ -283,13 +245,18 @@ def contribution_edit(*, contribution: Contribution, editor, text: str) -> Contr
 
 
 @transaction.atomic
-def contribution_withdraw(*, contribution: Contribution, author) -> Contribution:
-    """The author takes their text back. The place in the thread, and its replies, stay."""
-    if contribution.user_id != author.pk:
+def contribution_withdraw(*, contribution: Contribution, author, session=None) -> Contribution:
+    """The author takes their text back from the public. The place in the thread and its
+    replies stay; the text stays in the revisions moderators can read — nothing is deleted."""
+    if not rules.may_see(author, contribution.content_object, session):
+        raise rules.not_found()
+    if not rules.is_author(author, contribution):
         raise NotAllowed(_("Only its author can withdraw a contribution."))
     if contribution.is_withdrawn:
         return contribution
-    contribution.revisions.all().delete()
+    contribution.revisions.create(
+        comment=contribution.comment, created_at=contribution.edited_at or contribution.submit_date
+    )
     contribution.comment = ""
     contribution.body_html = ""
     contribution.withdrawn_at = timezone.now()
@@ -299,8 +266,10 @@ def contribution_withdraw(*, contribution: Contribution, author) -> Contribution
 
 
 # --- reactions, flags, follows ---------------------------------------------------------
-def _check_can_act(contribution: Contribution, user) -> None:
-    refusal = participant_refusal(user)
+def _check_can_act(contribution: Contribution, user, session) -> None:
+    if not rules.may_see(user, contribution.content_object, session):
+        raise rules.not_found()
+    refusal = rules.participant_refusal(user)
     if refusal:
         raise refusal
     if not contribution.is_visible:
@@ -308,11 +277,11 @@ def _check_can_act(contribution: Contribution, user) -> None:
 
 
 @transaction.atomic
-def reaction_set(*, contribution: Contribution, user, kind: str | None) -> Contribution:
+def reaction_set(*, contribution: Contribution, user, kind: str | None, session=None) -> Contribution:
     """Support, disagree, or (``kind=None``) take one's reaction back. Repeating is harmless."""
-    _check_can_act(contribution, user)
-    _check_target_open(contribution.content_object, timezone.now())
-    if contribution.user_id == user.pk:
+    _check_can_act(contribution, user, session)
+    _check_may_write(contribution.content_object, user, session)
+    if rules.is_author(user, contribution):
         raise NotAllowed(_("You cannot react to your own contribution."))
     if kind is None:
         Reaction.objects.filter(contribution=contribution, user=user).delete()
@@ -331,12 +300,12 @@ def reaction_set(*, contribution: Contribution, user, kind: str | None) -> Contr
 
 
 @transaction.atomic
-def flag_create(*, contribution: Contribution, user, reason: str) -> Flag:
+def flag_create(*, contribution: Contribution, user, reason: str, session=None) -> Flag:
     """Report a contribution; enough distinct reports hide it until a moderator decides."""
-    _check_can_act(contribution, user)
+    _check_can_act(contribution, user, session)
     if reason not in FlagReason.values:
         raise Refused(_("Choose why you are reporting this contribution."))
-    if contribution.user_id == user.pk:
+    if rules.is_author(user, contribution):
         raise NotAllowed(_("You cannot report your own contribution."))
     try:
         with transaction.atomic():
@@ -355,8 +324,19 @@ def flag_create(*, contribution: Contribution, user, reason: str) -> Flag:
     return flag
 
 
-def follow_set(*, user, target, thread: int | None = None, following: bool) -> bool:
-    content_type, object_pk = discussion_key(target)
+def follow_set(*, user, target, thread: int | None = None, following: bool, session=None) -> bool:
+    """Follow (mail on new contributions) a whole discussion, or one thread of it."""
+    if following and not rules.may_see(user, target, session):
+        raise rules.not_found()
+    return subscription_set(user=user, subject=target, thread=thread, following=following)
+
+
+def subscription_set(*, user, subject, thread: int | None = None, following: bool) -> bool:
+    """Record that ``user`` follows ``subject`` (a discussion; or what an app lets people
+    follow, such as a forum category, after checking they may see it)."""
+    if not (user is not None and user.is_authenticated):
+        raise rules.participant_refusal(user)
+    content_type, object_pk = discussion_key(subject)
     lookup = {"user": user, "content_type": content_type, "object_pk": object_pk, "thread_id": thread}
     if following:
         Follow.objects.get_or_create(**lookup)
@@ -366,8 +346,14 @@ def follow_set(*, user, target, thread: int | None = None, following: bool) -> b
 
 
 # --- moderation ------------------------------------------------------------------------
+def _check_moderator(user) -> None:
+    if not rules.can_moderate(user):
+        raise NotAllowed(_("Only moderators can approve or remove contributions."))
+
+
 @transaction.atomic
 def moderation_approve(*, contribution: Contribution, moderator) -> Contribution:
+    _check_moderator(moderator)
     moment = timezone.now()
     contribution.flags_raised.filter(resolved_at__isnull=True).update(resolved_at=moment)
     was_public = contribution.status == Status.PUBLISHED
@@ -384,6 +370,7 @@ def moderation_approve(*, contribution: Contribution, moderator) -> Contribution
 
 @transaction.atomic
 def moderation_remove(*, contribution: Contribution, moderator, reason: str) -> Contribution:
+    _check_moderator(moderator)
     reason = (reason or "").strip()
     if not reason:
         raise Refused(_("Give the reason for removing it: the author will read it."))
@@ -399,20 +386,11 @@ def moderation_remove(*, contribution: Contribution, moderator, reason: str) -> 
     return contribution
 
 
-@transaction.atomic
-def participant_suspend(*, participant: Participant, moderator, reason: str) -> Participant:
-    reason = (reason or "").strip()
-    if not reason:
-        raise Refused(_("Give the reason for the suspension: the participant will read it."))
-    participant.suspended_at, participant.suspension_reason = timezone.now(), reason
-    participant.save(update_fields=["suspended_at", "suspension_reason"])
-    log(instance=participant, action="discussions.suspend", user=moderator, data={"reason": reason})
-    return participant
-
-
 # --- the government's reasoned response --------------------------------------------------
 @transaction.atomic
 def response_record(*, contribution: Contribution, status: str, text: str, responder) -> Contribution:
+    if not rules.can_respond(responder):
+        raise NotAllowed(_("Only the government's staff can record a response."))
     if not contribution.is_top_level:
         raise Refused(_("Responses are recorded on top-level contributions; replies belong to their thread."))
     if status not in ResponseStatus.values:
@@ -427,3 +405,50 @@ def response_record(*, contribution: Contribution, status: str, text: str, respo
     log(instance=contribution, action="discussions.respond", user=responder, data={"status": status})
     events.contribution_changed(contribution, "responded" if first else "response_edited")
     return contribution
+
+
+# --- a participant who leaves -----------------------------------------------------------
+#: What a deleted participant's contributions keep of them (plus the name, translated).
+ANONYMOUS_AUTHOR = {
+    "user": None,
+    "user_email": "",
+    "user_url": "",
+    "ip_address": None,
+    "author_organisation": "",
+    "followup": False,
+}
+
+
+def _recount(contribution_ids: set[int]) -> None:
+    """Bring reaction and flag counters back in line after someone's reactions and flags go."""
+    counted = Contribution.objects.filter(pk__in=contribution_ids).annotate(
+        supports=Count("reactions", filter=Q(reactions__kind=ReactionKind.SUPPORT), distinct=True),
+        disagreements=Count("reactions", filter=Q(reactions__kind=ReactionKind.DISAGREE), distinct=True),
+        open_flags=Count("flags_raised", filter=Q(flags_raised__resolved_at__isnull=True), distinct=True),
+    )
+    for contribution in counted:
+        contribution.support_count = contribution.supports
+        contribution.disagree_count = contribution.disagreements
+        contribution.flag_count = contribution.open_flags
+        contribution.save(update_fields=["support_count", "disagree_count", "flag_count"])
+
+
+@transaction.atomic
+def author_anonymise(*, user, former_name: str) -> int:
+    """A participant deletes their account: their reactions, reports and follows go, and
+    their contributions stay in the public record signed ``former_name``, with nothing
+    left that points to them. Returns how many contributions were anonymised."""
+    touched = set(Reaction.objects.filter(user=user).values_list("contribution_id", flat=True))
+    touched |= set(Flag.objects.filter(user=user).values_list("contribution_id", flat=True))
+    Reaction.objects.filter(user=user).delete()
+    Flag.objects.filter(user=user).delete()
+    Follow.objects.filter(user=user).delete()
+    _recount(touched)
+    contributions = list(Contribution.objects.filter(user=user))
+    anonymous = {**ANONYMOUS_AUTHOR, "user_name": former_name[:50], "author_display_name": former_name}
+    for contribution in contributions:
+        for field, value in anonymous.items():
+            setattr(contribution, field, value)
+        contribution.save(update_fields=list(anonymous))
+        events.contribution_changed(contribution, "anonymised")
+    return len(contributions)

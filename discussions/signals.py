@@ -1,8 +1,9 @@
-"""Signals other apps listen to (search indexes contributions through this one)."""
+"""Signals other apps listen to."""
 
 from django.dispatch import Signal
 
 #: Sent inside the transaction of every change made through ``discussions.services``,
-#: with ``contribution`` and ``event`` ("created", "edited", "withdrawn", "hidden",
-#: "removed", "responded", "response_edited", "anonymised", "reacted", "flagged").
+#: with ``contribution``, ``event`` ("created", "edited", "withdrawn", "hidden",
+#: "removed", "responded", "response_edited", "anonymised", "reacted", "flagged") and
+#: ``notify`` (False for imports: nobody is mailed).
 contribution_changed = Signal()

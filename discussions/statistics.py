@@ -11,7 +11,7 @@ Days are calendar days in Lima. Each breakdown is one GROUP BY query.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,13 +20,17 @@ from django.db.models.functions import TruncDate
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Gender
-from cocrea.models import Sector
+from core.models import Gender, Sector
 
 from .exports import published_of
 
 STATISTICS_TIME_ZONE = ZoneInfo("America/Lima")
 NOT_STATED = _("Not stated")
+
+
+#: A group of fewer people than this is shown as "fewer than 5", not counted: with
+#: consented gender or a small province, a count of one or two points at a person.
+SMALLEST_GROUP = 5
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,22 @@ class GroupCount:
     label: str
     contributions: int
     participants: int
+    suppressed: bool = False
+
+
+def suppress_small_groups(groups: list[GroupCount]) -> list[GroupCount]:
+    """Hide the counts of groups of 1 to 4 people. If only one group is that small, the
+    next smallest is hidden too, or the total minus the others would give it away."""
+    small = {group.key for group in groups if 0 < group.participants < SMALLEST_GROUP}
+    if len(small) == 1:
+        larger = sorted((group for group in groups if group.participants >= SMALLEST_GROUP), key=_size)
+        if larger:
+            small.add(larger[0].key)
+    return [replace(group, suppressed=True) if group.key in small else group for group in groups]
+
+
+def _size(group: GroupCount) -> tuple[int, int]:
+    return group.participants, group.contributions
 
 
 @dataclass(frozen=True)
@@ -153,8 +173,8 @@ def participation_statistics(targets: Sequence) -> ParticipationStatistics:
     return ParticipationStatistics(
         contributions=totals["contributions"],
         participants=_participants(totals),
-        by_territory=_by_territory(queryset),
-        by_sector=_by_choice(queryset, "author_sector", Sector.choices),
-        by_gender=_by_gender(queryset),
+        by_territory=suppress_small_groups(_by_territory(queryset)),
+        by_sector=suppress_small_groups(_by_choice(queryset, "author_sector", Sector.choices)),
+        by_gender=suppress_small_groups(_by_gender(queryset)),
         by_day=_by_day(queryset),
     )

@@ -9,47 +9,33 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
-from wagtail.models import Page
 
-from consultations.models import ActionPlanPage, ConsultationPage
-
+from . import hosts
 from .charts import statistics_charts
 from .statistics import participation_statistics
 
 
-def _scope_choices() -> list:
-    """Each plan as a group: the whole plan first, then its consultations, in tree order."""
-    consultations: dict[str, list] = {}
-    for consultation in ConsultationPage.objects.order_by("path").only("pk", "title", "path"):
-        consultations.setdefault(consultation.path[: -Page.steplen], []).append((consultation.pk, consultation.title))
-    return [
-        (plan.title, [(plan.pk, _("Whole plan: %(title)s") % {"title": plan.title}), *consultations.get(plan.path, [])])
-        for plan in ActionPlanPage.objects.order_by("path").only("pk", "title", "path")
-    ]
-
-
 class ScopeForm(forms.Form):
-    page = forms.TypedChoiceField(label=_("Plan or consultation"), coerce=int)
+    page = forms.ChoiceField(label=_("Plan or consultation"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, scopes: list[hosts.StatisticsScope], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["page"].choices = [("", _("Choose a plan or a consultation")), *_scope_choices()]
-
-
-def _targets(chosen: Page) -> list:
-    if isinstance(chosen, ActionPlanPage):
-        return list(ConsultationPage.objects.child_of(chosen).order_by("path"))
-    return [chosen]
+        groups: dict[str, list] = {}
+        for scope in scopes:
+            groups.setdefault(scope.group, []).append((scope.key, scope.label))
+        self.fields["page"].choices = [("", _("Choose a plan or a consultation")), *groups.items()]
 
 
 def participation_statistics_view(request):
-    form = ScopeForm(request.GET or None)
+    scopes = {scope.key: scope for scope in hosts.statistics_scopes()}
+    form = ScopeForm(request.GET or None, scopes=list(scopes.values()))
     context = {"base_template": "wagtailadmin/base.html", "in_admin": True, "table_class": "listing", "form": form}
     if form.is_valid():
-        chosen = Page.objects.get(pk=form.cleaned_data["page"]).specific
-        statistics = participation_statistics(_targets(chosen))
+        scope = scopes[form.cleaned_data["page"]]
+        chosen = scope.page
+        statistics = participation_statistics(scope.targets())
         context |= {"chosen": chosen, "statistics": statistics, "sections": statistics_charts(statistics)}
-        if chosen.live:
+        if chosen is not None and chosen.live:
             page_url = chosen.get_url(request)
             context["public_url"] = page_url + chosen.reverse_subpage("statistics")
             context["downloads"] = [

@@ -1,8 +1,17 @@
-"""Admin screens: the moderation queue and the government's reasoned responses."""
+"""Admin screens: the moderation queue and the government's reasoned responses.
+
+Each screen is opened by one permission (``core.roles``): moderators moderate, the
+government's staff respond; nobody adds or deletes contributions here. A contribution
+is filtered by the kind of discussion it belongs to (every registered host) and by
+the discussion itself (``?target=<app.model>.<pk>``).
+"""
 
 import django_filters
 from django import forms
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -12,25 +21,38 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from consultations.models import ConsultationPage
+from accounts.services import participant_suspend
+from core.permission_policies import ScreenPermissionViewSetMixin
+from core.spreadsheets import formula_safe
 
-from . import services
+from . import hosts, rules, services
 from .errors import Refused
 from .models import Contribution, ResponseStatus, Status
 
 
-def _filter_consultation(queryset, name, value):
-    """Contributions point at their page by content type and a text id."""
-    return queryset.filter(object_pk=str(value.pk)) if value else queryset
+def _filter_host(queryset, name, value):
+    """Contributions of one kind of discussion (consultations, forum topics…)."""
+    model = hosts.model_for(value)
+    if model is None:
+        return queryset
+    content_type = {model: pk for pk, model in hosts.content_types().items()}[model]
+    return queryset.filter(content_type_id=content_type)
 
 
-def _consultation_filterset(base_fields):
+def _filter_target(queryset, name, value):
+    """Contributions of one discussion: ``consultations.consultationpage.12``."""
+    label, _, pk = (value or "").rpartition(".")
+    host = hosts.find(label, pk)
+    if host is None:
+        return queryset.none()
+    content_type = {model: ct for ct, model in hosts.content_types().items()}[type(host)]
+    return queryset.filter(content_type_id=content_type, object_pk=str(host.pk))
+
+
+def _filterset(base_fields):
     class ContributionFilterSet(WagtailFilterSet):
-        consultation = django_filters.ModelChoiceFilter(
-            label=_("Consultation"),
-            queryset=ConsultationPage.objects.order_by("title"),
-            method=_filter_consultation,
-        )
+        host = django_filters.ChoiceFilter(label=_("Discussion"), choices=hosts.host_choices, method=_filter_host)
+        target = django_filters.CharFilter(widget=forms.HiddenInput, method=_filter_target)
 
         class Meta:
             model = Contribution
@@ -45,9 +67,27 @@ class ExcerptColumn(Column):
         return text if len(text) <= 140 else f"{text[:140]}…"
 
 
-class ConsultationColumn(Column):
+class HostColumn(Column):
     def get_value(self, instance):
-        return getattr(instance.content_object, "title", "")
+        return instance.host_title
+
+
+class SpreadsheetIndexView(generic.IndexView):
+    """Exports in Lima time and with labels, not codes; text a spreadsheet would run as
+    a formula is written as text."""
+
+    def to_row_dict(self, item):
+        row = super().to_row_dict(item)
+        for field in row:
+            display = getattr(item, f"get_{field}_display", None)
+            if display is not None:
+                row[field] = display()
+            elif hasattr(row[field], "tzinfo") and row[field] is not None and row[field].tzinfo is not None:
+                row[field] = timezone.localtime(row[field]).replace(tzinfo=None)
+        return row
+
+    def write_csv_row(self, writer, row_dict):
+        return super().write_csv_row(writer, {field: formula_safe(value) for field, value in row_dict.items()})
 
 
 # --- moderation ----------------------------------------------------------------------------
@@ -58,6 +98,11 @@ class ModerationForm(WagtailAdminModelForm):
         widget=forms.RadioSelect,
     )
     suspend_author = forms.BooleanField(label=_("Also suspend its author"), required=False)
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        if not rules.can_suspend(for_user):
+            del self.fields["suspend_author"]
 
     def clean(self):
         cleaned = super().clean()
@@ -76,8 +121,11 @@ class ModerationEditView(generic.EditView):
         else:
             services.moderation_remove(contribution=contribution, moderator=user, reason=data["removal_reason"])
         participant = getattr(contribution.user, "participant", None)
-        if data["suspend_author"] and participant is not None:
-            services.participant_suspend(participant=participant, moderator=user, reason=data["removal_reason"])
+        if data.get("suspend_author") and participant is not None:
+            try:
+                participant_suspend(participant=participant, moderator=user, reason=data["removal_reason"])
+            except (PermissionDenied, ValidationError) as error:
+                raise Refused(" ".join(getattr(error, "messages", [str(error)]))) from None
         return contribution
 
 
@@ -87,7 +135,7 @@ class ModerationIndexView(generic.IndexView):
         return super().get_base_queryset().filter(awaiting).prefetch_related("content_object")
 
 
-class ModerationViewSet(ModelViewSet):
+class ModerationViewSet(ScreenPermissionViewSetMixin, ModelViewSet):
     model = Contribution
     name = "moderation"
     url_prefix = "discussions/moderation"
@@ -102,17 +150,19 @@ class ModerationViewSet(ModelViewSet):
         "author_display_name",
         "author_sector",
         "author_organisation",
-        "consultation_title",
+        "host_title",
         "public_url",
         "flag_reasons",
         "status",
         "submit_date",
+        "withdrawn_at",
+        "revision_history",
     ]
     copy_view_enabled = False
     list_display = [
         ExcerptColumn("comment", label=_("Contribution")),
         "author_display_name",
-        ConsultationColumn("consultation", label=_("Consultation")),
+        HostColumn("host", label=_("Discussion")),
         "status",
         "flag_count",
         DateColumn("submit_date", label=_("Sent")),
@@ -129,13 +179,11 @@ class ModerationViewSet(ModelViewSet):
         base_form_class=ModerationForm,
     )
 
+    screen_permission = "moderate_contribution"
+
     @property
     def filterset_class(self):
-        return _consultation_filterset(["status"])
-
-    def get_permissions_to_register(self):
-        # The same model's permissions are registered once, by ResponseViewSet.
-        return []
+        return _filterset(["status"])
 
 
 # --- reasoned responses ------------------------------------------------------------------
@@ -162,7 +210,7 @@ class ResponseEditView(generic.EditView):
         )
 
 
-class ResponseIndexView(generic.IndexView):
+class ResponseIndexView(SpreadsheetIndexView):
     def get_base_queryset(self):
         published = Q(status=Status.PUBLISHED, withdrawn_at__isnull=True, level=0)
         return (
@@ -174,7 +222,7 @@ class ResponseIndexView(generic.IndexView):
         )
 
 
-class ResponseViewSet(ModelViewSet):
+class ResponseViewSet(ScreenPermissionViewSetMixin, ModelViewSet):
     model = Contribution
     name = "responses"
     url_prefix = "discussions/responses"
@@ -187,7 +235,7 @@ class ResponseViewSet(ModelViewSet):
     list_display = [
         ExcerptColumn("comment", label=_("Contribution")),
         "author_display_name",
-        ConsultationColumn("consultation", label=_("Consultation")),
+        HostColumn("host", label=_("Discussion")),
         "response_status",
         DateColumn("submit_date", label=_("Sent")),
     ]
@@ -195,7 +243,7 @@ class ResponseViewSet(ModelViewSet):
     ordering = ["submit_date"]
     list_export = [
         "pk",
-        "consultation_title",
+        "host_title",
         "section_anchor",
         "submit_date",
         "author_display_name",
@@ -211,7 +259,7 @@ class ResponseViewSet(ModelViewSet):
         "responded_at",
         "public_url",
     ]
-    export_headings = {"pk": "id", "consultation_title": _("Consultation"), "public_url": "URL"}
+    export_headings = {"pk": "id", "host_title": _("Discussion"), "public_url": "URL"}
     export_filename = "aportes-y-respuestas"
     edit_handler = ObjectList(
         [
@@ -222,9 +270,18 @@ class ResponseViewSet(ModelViewSet):
         base_form_class=ResponseForm,
     )
 
+    screen_permission = "respond_contribution"
+
     @property
     def filterset_class(self):
-        return _consultation_filterset(["response_status", "author_sector", "channel"])
+        return _filterset(["response_status", "author_sector", "channel"])
+
+    def get_permissions_to_register(self):
+        """The group editor also offers the official reply, which has no screen."""
+        return Permission.objects.filter(
+            content_type__app_label="discussions",
+            codename__in=["respond_contribution", "reply_officially"],
+        )
 
 
 class DiscussionsViewSetGroup(ViewSetGroup):

@@ -18,7 +18,6 @@ def register_discussion_log_actions(actions):
     actions.register_action("discussions.approve", _("Approve contribution"), _("Contribution approved"))
     actions.register_action("discussions.remove", _("Remove contribution"), _("Contribution removed"))
     actions.register_action("discussions.respond", _("Record response"), _("Response recorded"))
-    actions.register_action("discussions.suspend", _("Suspend participant"), _("Participant suspended"))
 
 
 # --- Participation statistics (discussions/statistics_views.py) ---------------------------

@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from cocrea.models import Sector, Territory
+from core.models import Sector, Territory
 
 from .models import ForumCategory
 from .services import MODERATION_ACTIONS, TITLE_MAX_LENGTH

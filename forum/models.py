@@ -9,22 +9,25 @@ the forum.
 """
 
 from datetime import datetime
+from importlib import import_module
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import Http404
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from cocrea.models import Sector
-from discussions.errors import NotAllowed, NotFound
+from core.models import Sector
+from core.pages import page_visible_to
+from discussions import hosts
+from discussions.errors import NotAllowed
 
 RICH_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4"]
 
@@ -69,57 +72,14 @@ class ForumPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("forum")
 
-    # --- routes: the views live in forum.views ---------------------------------------------
-    @path("", name="topics")
-    def topics_route(self, request):
-        from . import views
+    #: The forum's own pages below its address (topics, categories, "about", the
+    #: calendar) are a URLconf named here, as Django names ROOT_URLCONF: its views use
+    #: these models, so this module does not import them.
+    subpage_urlconf = "forum.page_urls"
 
-        return views.topic_list(request, self)
-
-    @path("categoria/<slug:slug>/", name="category")
-    def category_route(self, request, slug):
-        from . import views
-
-        category = ForumCategory.objects.filter(slug=slug).first()
-        if category is None:
-            raise Http404(_("This category does not exist."))
-        return views.topic_list(request, self, category=category)
-
-    @path("categoria/<slug:slug>/seguir/", name="follow_category")
-    def follow_category_route(self, request, slug):
-        from . import views
-
-        return views.category_follow(request, self, slug)
-
-    @path("nuevo/", name="new_topic")
-    def new_topic_route(self, request):
-        from . import views
-
-        return views.topic_new(request, self)
-
-    @path("tema/<int:pk>-<slug:slug>/", name="topic")
-    def topic_route(self, request, pk, slug):
-        from . import views
-
-        return views.topic_detail(request, self, pk, slug)
-
-    @path("tema/<int:pk>/moderar/", name="moderate")
-    def moderate_route(self, request, pk):
-        from . import views
-
-        return views.topic_moderate(request, self, pk)
-
-    @path("acerca/", name="about")
-    def about_route(self, request):
-        from . import views
-
-        return views.about(request, self)
-
-    @re_path(r"^reuniones\.ics/?$", name="calendar")
-    def calendar_route(self, request):
-        from . import views
-
-        return views.meetings_calendar(request, self)
+    @classmethod
+    def get_subpage_urls(cls):
+        return import_module(cls.subpage_urlconf).urlpatterns
 
 
 class ForumMember(Orderable):
@@ -180,8 +140,6 @@ class ForumMeetingPage(Page):
         verbose_name = _("forum meeting")
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         super().clean()
         if self.ends_at and self.starts_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
@@ -212,7 +170,8 @@ class TopicQuerySet(models.QuerySet):
         return self.filter(hidden=False)
 
 
-class Topic(models.Model):
+@hosts.register
+class Topic(hosts.DiscussionHost, models.Model):
     """A conversation a participant starts in the forum; its replies are contributions."""
 
     forum = models.ForeignKey(ForumPage, on_delete=models.CASCADE, related_name="topics")
@@ -221,7 +180,7 @@ class Topic(models.Model):
     slug = models.SlugField(max_length=80, allow_unicode=False)
     body = models.TextField(_("text"))
     body_html = models.TextField(blank=True)
-    territories = models.ManyToManyField("cocrea.Territory", blank=True, verbose_name=_("territories"))
+    territories = models.ManyToManyField("core.Territory", blank=True, verbose_name=_("territories"))
     tags = models.CharField(_("tags"), max_length=255, blank=True, help_text=_("Separated by commas."))
 
     author = models.ForeignKey(
@@ -231,7 +190,7 @@ class Topic(models.Model):
     author_sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True)
     author_organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     author_territory = models.ForeignKey(
-        "cocrea.Territory", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "core.Territory", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -247,6 +206,7 @@ class Topic(models.Model):
     class Meta:
         ordering = ["-pinned", "-last_activity_at", "-pk"]
         verbose_name = _("forum topic")
+        permissions = [("moderate_topic", "Can pin, lock, move and hide forum topics")]
         indexes = [models.Index(fields=["forum", "hidden", "pinned", "last_activity_at"])]
 
     def __str__(self):
@@ -275,41 +235,36 @@ class Topic(models.Model):
         base = self.forum.full_url
         return f"{base}{self.forum.reverse_subpage('topic', args=(self.pk, self.slug))}" if base else ""
 
-    @property
-    def live(self) -> bool:
-        """Public: not hidden, in a published forum (what live updates and search ask)."""
-        return not self.hidden and self.forum.live
+    # --- the discussion-host protocol (see discussions.hosts) ------------------------------
+    def is_visible_to(self, user, session=None) -> bool:
+        """Not hidden, in a forum this user may read."""
+        return not self.hidden and page_visible_to(self.forum, user, session)
 
-    def get_view_restrictions(self):
-        return self.forum.get_view_restrictions()
-
-    # --- the discussion target protocol (see discussions.models) --------------------------
-    def discussion_refusal(self, moment: datetime):
-        if self.hidden or not self.forum.live:
-            return NotFound(_("This topic is not available."))
+    def discussion_refusal(self, user, moment: datetime | None = None):
         if self.locked:
             return NotAllowed(_("This topic is locked: it takes no new replies."))
         return None
 
-    discussion_premoderated = False
-
     @property
-    def discussion_closed_message(self) -> str:
+    def discussion_closing_message(self) -> str:
         return _("This topic has just been locked: it takes no new replies.")
 
     @property
     def discussion_follow_text(self) -> dict:
         return {"start": _("Follow this topic (e-mail on replies)"), "stop": _("Stop following this topic")}
 
-    @property
-    def discussion_sections(self) -> list[dict]:
-        return []
+    def search_facets(self) -> dict | None:
+        if not self.is_visible_to(None):
+            return None
+        return {
+            "kind": "forum_post",
+            "title": self.title,
+            "url": self.url,
+            "language": self.forum.locale.language_code,
+        }
 
-    @classmethod
-    def discussion_search_context(cls, topics: list["Topic"]) -> dict[int, dict]:
-        from .search_documents import topic_context
-
-        return topic_context(topics)
+    def contribution_url(self, contribution, request=None) -> str:
+        return f"{self.get_url(request)}#{contribution.anchor}"
 
 
 class TopicVisit(models.Model):

@@ -17,23 +17,10 @@ def _public(topics: list[Topic]) -> list[Topic]:
     return [topic for topic in topics if not topic.hidden and topic.forum_id in forums]
 
 
-def topic_context(topics: list[Topic]) -> dict[int, dict]:
-    """What a public topic's replies share with it in search."""
-    topics = _public(list(Topic.objects.filter(pk__in=[topic.pk for topic in topics]).select_related("forum")))
-    return {
-        topic.pk: {
-            "kind": "forum_post",
-            "title": topic.title,
-            "url": topic.url,
-            "language": topic.forum.locale.language_code,
-        }
-        for topic in topics
-    }
-
-
 @register
 class TopicSource(Source):
     prefix = "topic"
+    model = Topic
 
     def documents(self, pks: list[str]) -> dict[str, list[Document]]:
         ids = [int(pk) for pk in pks if pk.isdigit()]

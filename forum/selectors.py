@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
-from cocrea.models import Sector
+from core.models import Sector
 
 from .models import ForumMeetingPage, ForumPage, Topic, TopicVisit
 

@@ -10,10 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from discussions import live, markup
+from core import markup
+from core.pages import page_visible_to
+from core.roles import MODERATE_TOPICS
+from discussions import live
 from discussions.errors import NotAllowed, NotFound, Refused, TooManyPosts
-from discussions.services import author_snapshot, clean_text, follow_set, participant_refusal
+from discussions.models import Status, contributions_of
+from discussions.rules import participant_refusal
+from discussions.services import author_snapshot, clean_text, follow_set, subscription_set
 
+from . import signals
 from .models import ForumCategory, ForumPage, Topic
 
 TITLE_MAX_LENGTH = 200
@@ -21,10 +27,8 @@ DUPLICATE_WINDOW = timedelta(minutes=1)
 MODERATION_ACTIONS = ("pin", "unpin", "lock", "unlock", "hide", "unhide", "move")
 
 
-def _queue_for_search(topic: Topic) -> None:
-    from search.indexing import queue
-
-    queue([f"topic:{topic.pk}"])
+def _changed(topic: Topic, action: str) -> None:
+    signals.topic_changed.send(sender=Topic, topic=topic, action=action)
 
 
 def _check_title(title: str) -> str:
@@ -67,14 +71,15 @@ def topic_create(
     territories=(),
     tags: str = "",
     moment: datetime | None = None,
+    session=None,
 ) -> Topic:
     """Start a topic; its author follows it."""
     moment = moment or timezone.now()
+    if not page_visible_to(forum, author, session):
+        raise NotFound(_("This forum does not exist."))
     refusal = participant_refusal(author)
     if refusal is not None:
         raise refusal
-    if not forum.live:
-        raise NotFound(_("This forum is not published."))
     title = _check_title(title)
     text = clean_text(text)
     _check_repeats(author, title, moment)
@@ -91,21 +96,13 @@ def topic_create(
         last_activity_at=moment,
     )
     topic.territories.set(territories)
-    follow_set(user=author, target=topic, following=True)
-    _queue_for_search(topic)
-    pk = topic.pk
-    transaction.on_commit(lambda: _enqueue_new_topic_mail(pk))
+    follow_set(user=author, target=topic, following=True, session=session)
+    _changed(topic, "created")
     return topic
 
 
-def _enqueue_new_topic_mail(pk: int) -> None:
-    from .tasks import notify_category_followers
-
-    notify_category_followers.enqueue(topic_id=pk)
-
-
 def can_moderate(user) -> bool:
-    return user.is_authenticated and user.has_perm("forum.change_topic")
+    return bool(user is not None and user.is_authenticated and user.has_perm(MODERATE_TOPICS))
 
 
 @transaction.atomic
@@ -139,8 +136,8 @@ def topic_moderate(
     log(instance=topic, action=f"forum.{action}", user=moderator, data=data)
     if action in ("lock", "hide"):
         content_type = ContentType.objects.get_for_model(Topic)
-        live.record_event(content_type.pk, topic.pk, "discussion.closed", {})
-    _queue_for_search(topic)
+        live.record_event(content_type.pk, topic.pk, "discussion.closed")
+    _changed(topic, action)
     return topic
 
 
@@ -151,11 +148,14 @@ def topic_visited(*, topic: Topic, user, moment: datetime | None = None) -> None
     topic.visits.update_or_create(user=user, defaults={"seen_at": moment or timezone.now()})
 
 
-def category_follow(*, user, category: ForumCategory, following: bool) -> bool:
+def category_follow(*, user, forum: ForumPage, category: ForumCategory, following: bool, session=None) -> bool:
+    """Follow a category of a forum this participant may read: mail when a topic starts in it."""
+    if not page_visible_to(forum, user, session):
+        raise NotFound(_("This forum does not exist."))
     refusal = participant_refusal(user)
     if refusal is not None:
         raise refusal
-    return follow_set(user=user, target=category, following=following)
+    return subscription_set(user=user, subject=category, following=following)
 
 
 def reply_changed(contribution) -> None:
@@ -163,26 +163,28 @@ def reply_changed(contribution) -> None:
     content_type = ContentType.objects.get_for_model(Topic)
     if contribution.content_type_id != content_type.pk:
         return
-    from discussions.services import contributions_of
-
     topic = Topic.objects.filter(pk=contribution.object_pk).first()
     if topic is None:
         return
-    visible = contributions_of(topic).filter(status="published", withdrawn_at__isnull=True)
+    visible = contributions_of(topic).filter(status=Status.PUBLISHED, withdrawn_at__isnull=True)
     topic.reply_count = visible.count()
     latest = visible.order_by("-submit_date").values_list("submit_date", flat=True).first()
     topic.last_activity_at = max(filter(None, [topic.created_at, latest]))
     topic.save(update_fields=["reply_count", "last_activity_at"])
+    _changed(topic, "replies")
 
 
 def topics_anonymise(*, user, former_name: str) -> int:
     """The topics of a participant who leaves stay in the forum, with nothing left that
     points to them."""
-    from search.indexing import queue
-
-    pks = list(Topic.objects.filter(author=user).values_list("pk", flat=True))
-    Topic.objects.filter(pk__in=pks).update(
-        author=None, author_display_name=former_name, author_organisation="", author_territory=None
-    )
-    queue([f"topic:{pk}" for pk in pks])
-    return len(pks)
+    topics = list(Topic.objects.filter(author=user))
+    for topic in topics:
+        topic.author, topic.author_display_name, topic.author_organisation, topic.author_territory = (
+            None,
+            former_name,
+            "",
+            None,
+        )
+        topic.save(update_fields=["author", "author_display_name", "author_organisation", "author_territory"])
+        _changed(topic, "anonymised")
+    return len(topics)

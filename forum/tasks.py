@@ -7,8 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
-from discussions.models import Follow
-from discussions.services import discussion_key
+from discussions.models import Follow, discussion_key
 
 from .models import Topic
 

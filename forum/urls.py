@@ -1,7 +1,7 @@
 """The forum's meetings calendar: a file name below the forum's URL (see
-:mod:`cocrea.page_files`)."""
+:mod:`core.page_files`)."""
 
-from cocrea.page_files import page_file_path
+from core.page_files import page_file_path
 
 app_name = "forum"
 

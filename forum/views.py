@@ -1,17 +1,17 @@
-"""The forum's public views, served through ``ForumPage``'s routes."""
+"""The forum's public views, served through ``ForumPage``'s routes (``forum.page_urls``):
+each takes the forum page, then the request."""
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from discussions.context import discussion_context
 from discussions.errors import Refused
+from discussions.rules import participant_refusal
 from discussions.selectors import is_following
-from discussions.services import participant_refusal
 
 from . import ical, selectors, services
 from .forms import ModerationForm, TopicFilterForm, TopicForm
@@ -23,7 +23,7 @@ def _render(request, forum: ForumPage, template: str, context: dict, status: int
     return TemplateResponse(request, template, context, status=status)
 
 
-def topic_list(request, forum: ForumPage, category: ForumCategory | None = None):
+def topic_list(forum: ForumPage, request, category: ForumCategory | None = None):
     filters = TopicFilterForm(request.GET or None)
     listing = selectors.topic_list(
         forum,
@@ -45,7 +45,7 @@ def topic_list(request, forum: ForumPage, category: ForumCategory | None = None)
     return _render(request, forum, "forum/forum_page.html", context)
 
 
-def topic_new(request, forum: ForumPage):
+def topic_new(forum: ForumPage, request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     refusal = participant_refusal(request.user)
@@ -62,6 +62,7 @@ def topic_new(request, forum: ForumPage):
                 text=data["text"],
                 territories=data["territories"],
                 tags=data["tags"],
+                session=request.session,
             )
         except Refused as error:
             refusal, status = error, error.status
@@ -73,14 +74,21 @@ def topic_new(request, forum: ForumPage):
     return _render(request, forum, "forum/topic_form.html", {"form": form, "refusal": refusal}, status=status)
 
 
+def category_topics(forum: ForumPage, request, slug: str):
+    category = ForumCategory.objects.filter(slug=slug).first()
+    if category is None:
+        raise Http404(_("This category does not exist."))
+    return topic_list(forum, request, category=category)
+
+
 def _topic(forum: ForumPage, pk: int, user) -> Topic:
     topic = get_object_or_404(Topic.objects.select_related("category"), forum=forum, pk=pk)
-    if topic.hidden and not services.can_moderate(user):
+    if topic.hidden and not services.can_moderate(user):  # moderators see it, to show it again
         raise Http404(_("This topic is not available."))
     return topic
 
 
-def topic_detail(request, forum: ForumPage, pk: int, slug: str):
+def topic_detail(forum: ForumPage, request, pk: int, slug: str):
     topic = _topic(forum, pk, request.user)
     if slug != topic.slug:
         return redirect(topic.get_url(request), permanent=True)
@@ -96,8 +104,9 @@ def topic_detail(request, forum: ForumPage, pk: int, slug: str):
     return response
 
 
-@require_POST
-def topic_moderate(request, forum: ForumPage, pk: int):
+def topic_moderate(forum: ForumPage, request, pk: int):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     topic = _topic(forum, pk, request.user)
     form = ModerationForm(request.POST)
     if not form.is_valid():
@@ -118,15 +127,18 @@ def topic_moderate(request, forum: ForumPage, pk: int):
     return redirect(topic.get_url(request))
 
 
-@require_POST
-def category_follow(request, forum: ForumPage, slug: str):
+def category_follow(forum: ForumPage, request, slug: str):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     category = get_object_or_404(ForumCategory, slug=slug)
     category_url = forum.get_url(request) + forum.reverse_subpage("category", args=(slug,))
     if not request.user.is_authenticated:
         return redirect_to_login(category_url)
     following = request.POST.get("following") == "1"
     try:
-        services.category_follow(user=request.user, category=category, following=following)
+        services.category_follow(
+            user=request.user, forum=forum, category=category, following=following, session=request.session
+        )
     except Refused as error:
         messages.error(request, error.message)
     else:
@@ -137,7 +149,7 @@ def category_follow(request, forum: ForumPage, slug: str):
     return redirect(category_url)
 
 
-def about(request, forum: ForumPage):
+def about(forum: ForumPage, request):
     meetings = list(selectors.meetings_of(forum))
     context = {
         "membership": selectors.membership(forum),
@@ -148,7 +160,7 @@ def about(request, forum: ForumPage):
     return _render(request, forum, "forum/about.html", context)
 
 
-def meetings_calendar(request, forum: ForumPage):
+def meetings_calendar(forum: ForumPage, request):
     body = ical.meetings_ical(forum, request)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="reuniones.ics"'

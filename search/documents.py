@@ -79,6 +79,9 @@ class Source:
     """
 
     prefix: str
+    #: The model whose objects this source reads, if one: lets an app say "this object
+    #: changed" (:func:`search.indexing.queue_changed`) without naming keys.
+    model: type | None = None
 
     def documents(self, pks: list[str]) -> dict[str, list[Document]]:
         """The public documents of each object (missing or private objects: [])."""
@@ -105,6 +108,14 @@ def register(source_class: type[Source]) -> type[Source]:
 
 def sources() -> dict[str, Source]:
     return dict(_sources)
+
+
+def key_for(instance) -> str:
+    """The key of an object whose model a source reads."""
+    for source in _sources.values():
+        if source.model is not None and isinstance(instance, source.model):
+            return key(source.prefix, instance.pk)
+    raise LookupError(f"No search source reads {type(instance).__name__} objects.")
 
 
 def key(prefix: str, pk) -> str:

@@ -52,6 +52,12 @@ def queue(keys: Iterable[str]) -> None:
     transaction.on_commit(_enqueue)
 
 
+def queue_changed(*objects) -> None:
+    """Record that these objects changed (each of a model a source reads); their
+    documents are rewritten after the commit."""
+    queue(registry.key_for(instance) for instance in objects)
+
+
 def _enqueue() -> None:
     from .tasks import process_backlog
 

@@ -17,8 +17,8 @@ from django.utils.translation import get_language, get_language_info, ngettext
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from cocrea.models import Sector, Territory
 from consultations.models import OgpValue
+from core.models import Sector, Territory
 from discussions.models import Channel, ResponseStatus
 
 from . import parsing

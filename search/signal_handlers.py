@@ -4,13 +4,8 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from discussions.signals import contribution_changed
-
 from . import indexing
 from .documents import key
-
-#: Contribution events that change nothing search stores.
-UNINDEXED_EVENTS = {"reacted", "flagged"}
 
 
 def page_changed(sender, instance, **kwargs):
@@ -26,11 +21,6 @@ def restriction_changed(sender, instance, **kwargs):
     indexing.queue([key("page", instance.page_id)])
 
 
-def contribution_updated(sender, contribution, event, **kwargs):
-    if event not in UNINDEXED_EVENTS:
-        indexing.queue([key("contribution", contribution.pk)])
-
-
 def register_signal_handlers() -> None:
     page_published.connect(page_changed, dispatch_uid="search-page-published")
     page_unpublished.connect(page_changed, dispatch_uid="search-page-unpublished")
@@ -38,4 +28,3 @@ def register_signal_handlers() -> None:
     post_delete.connect(page_deleted, dispatch_uid="search-page-deleted")
     post_save.connect(restriction_changed, sender=PageViewRestriction, dispatch_uid="search-restriction-saved")
     post_delete.connect(restriction_changed, sender=PageViewRestriction, dispatch_uid="search-restriction-deleted")
-    contribution_changed.connect(contribution_updated, dispatch_uid="search-contribution-changed")

@@ -13,6 +13,8 @@ from collections import Counter
 import pytest
 from django.conf import settings
 
+from tests import site
+
 SERVICE_MARKERS = ("postgres", "redis", "opensearch")
 _not_run: Counter = Counter()
 
@@ -53,9 +55,7 @@ def pytest_terminal_summary(terminalreporter):
 
 @pytest.fixture
 def home_page(db):
-    from cocrea.demo import ensure_home_page
-
-    return ensure_home_page()
+    return site.home_page()
 
 
 @pytest.fixture
@@ -88,7 +88,7 @@ def official(db):
     """A participant in the Government group: their replies may be marked official."""
     from django.contrib.auth.models import Group
 
-    from consultations.roles import GOVERNMENT
+    from core.roles import GOVERNMENT
     from tests.accounts.factories import ParticipantFactory
 
     participant = ParticipantFactory(display_name="Gerencia de Planeamiento", sector="government")

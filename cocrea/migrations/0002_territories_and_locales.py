@@ -3,7 +3,7 @@ from django.db import migrations
 
 
 def load_default_territories(apps, schema_editor):
-    from cocrea.models import load_territories
+    from core.models import load_territories
 
     load_territories(territory_model=apps.get_model("cocrea", "Territory"))
 

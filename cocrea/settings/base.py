@@ -1,7 +1,7 @@
 """Settings shared by every environment.
 
 Each integration has its own section below. Values that differ between deployments
-come from the environment through :mod:`cocrea.settings.env`; the defaults here are the
+come from the environment through :mod:`core.env`; the defaults here are the
 embedded ones ``make run`` uses (SQLite, in-memory channel layer, database search).
 """
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from .env import env_choice, env_email, env_int, env_list, env_str
+from core.env import env_choice, env_email, env_int, env_list, env_str
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -21,6 +21,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    "core",
     "cocrea",
     "accounts",
     "consultations",
@@ -50,10 +51,13 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_comments_xtd",
     "django_comments",
+    "axes",
+    "csp",
     # After django-comments-xtd: its ready() wires a signal this app unwires.
     "discussions",
     "forum",
     "search",
+    "demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -62,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.sites",
     "django.contrib.staticfiles",
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -76,8 +81,17 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "cocrea.middleware.DatabaseUnavailableMiddleware",
+    "cocrea.middleware.OutOfRangeIdMiddleware",
+    # Last: it answers a locked-out login (see "Accounts" below).
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Form widgets render with the site's templates, so templates/wagtailadmin/widgets/
+# (date choosers without inline script, for the Content-Security-Policy) applies to them.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "cocrea.urls"
 WSGI_APPLICATION = "cocrea.wsgi.application"
@@ -251,6 +265,58 @@ _email = env_email("EMAIL_URL")
 if _email:
     globals().update(_email)
 
+# --- Security headers ----------------------------------------------------------------
+# No inline script anywhere (the admin, the live script and the charts included); styles
+# may be inline, which Wagtail's editor needs. 'self' covers the live WebSocket.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
+
+# --- Accounts: login attempts and mail throttling ---------------------------------------
+# django-axes: after AXES_FAILURE_LIMIT wrong passwords for one account, or from one
+# address, logins (the site's and the admin's) are refused with a 429 for the cool-off
+# time, the right password included. Attempts are kept in the database, so every
+# process sees them.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_USERNAME_CALLABLE = "accounts.services.login_username"
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# Mail a visitor can make the site send: password resets and confirmation links, per
+# address and per client address (django-ratelimit, on the cache).
+ACCOUNTS_MAIL_PER_ADDRESS = env_str("ACCOUNTS_MAIL_PER_ADDRESS", "3/h")
+ACCOUNTS_MAIL_PER_CLIENT = env_str("ACCOUNTS_MAIL_PER_CLIENT", "10/h")
+
 # --- Participants and discussions ----------------------------------------------------
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
@@ -272,6 +338,11 @@ DISCUSSIONS_POSTS_PER_MINUTE = env_int("DISCUSSIONS_POSTS_PER_MINUTE", 5)
 # Distinct participants whose flags hide a contribution until a moderator reviews it.
 DISCUSSIONS_FLAGS_TO_HIDE = env_int("DISCUSSIONS_FLAGS_TO_HIDE", 3)
 ACCOUNTS_CONFIRMATION_DAYS = 3
+#: A live reader's heartbeat interval; the readers' count forgets a reader silent for
+#: 2.5 heartbeats. The page's script, the consumer and the benchmarks read this one value.
+DISCUSSIONS_HEARTBEAT_SECONDS = env_int("DISCUSSIONS_HEARTBEAT_SECONDS", 30)
+#: Live events older than this are pruned; a reader away longer is asked to reload.
+DISCUSSIONS_EVENTS_KEEP_DAYS = env_int("DISCUSSIONS_EVENTS_KEEP_DAYS", 14)
 
 # --- Serving -------------------------------------------------------------------------
 # Each ASGI process runs at most HTTP_CONCURRENT_REQUESTS requests at once (0: no limit);
@@ -280,6 +351,12 @@ ACCOUNTS_CONFIRMATION_DAYS = 3
 HTTP_CONCURRENT_REQUESTS = env_int("HTTP_CONCURRENT_REQUESTS", 8)
 HTTP_QUEUED_READS = env_int("HTTP_QUEUED_READS", 64)
 HTTP_QUEUE_WAIT_SECONDS = env_int("HTTP_QUEUE_WAIT_SECONDS", 10)
+# A request body is read before the request takes a place: it must arrive within
+# HTTP_BODY_SECONDS (408 otherwise) and be at most HTTP_MAX_BODY_MB (413 otherwise).
+# /readyz gives the checks' details only to this machine or to a bearer of this token.
+READYZ_TOKEN = env_str("READYZ_TOKEN", "")
+HTTP_BODY_SECONDS = env_int("HTTP_BODY_SECONDS", 10)
+HTTP_MAX_BODY_MB = env_int("HTTP_MAX_BODY_MB", 32)
 
 # --- Wagtail -------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Cocrea"
@@ -288,6 +365,9 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "z
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# No Gravatar: staff's e-mail hashes are not sent to a third party (and the CSP allows
+# images from this site only).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --- Logging -------------------------------------------------------------------------
 LOGGING = {

@@ -1,9 +1,10 @@
 """The test suite: the embedded defaults unless the environment names real services."""
 
+from core.env import env_str
+
 from .base import *  # noqa: F403
 from .base import REDIS_URL
 from .base import SECRET_KEY as _SECRET_KEY
-from .env import env_str
 
 SECRET_KEY = _SECRET_KEY or "cocrea-tests-only-not-secret"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -24,3 +25,7 @@ if REDIS_URL:
 
 # Nor in OpenSearch.
 SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "cocrea-test")
+
+# A discussion host only the tests know (tests/hostapp): a new kind of page needs no
+# change in the discussions app.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.hostapp"]  # noqa: F405

@@ -6,14 +6,8 @@ from .consultation import (
     ConsultationState,
     assign_section_anchors,
 )
-from .plans import (
-    INLINE_FEATURES,
-    ActionPlanPage,
-    OgpValue,
-    PlanDocument,
-    PlanIndexPage,
-    PlanMilestone,
-)
+from .plans import ActionPlanPage, PlanDocument, PlanIndexPage, PlanMilestone
+from .vocabulary import INLINE_FEATURES, OgpValue
 
 __all__ = [
     "INLINE_FEATURES",

@@ -18,11 +18,14 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
-from discussions.errors import NotAllowed, NotFound
+from core.pages import page_visible_to
+from discussions import hosts
+from discussions.context import discussion_context
+from discussions.errors import NotAllowed
 
 from ..blocks import NO_SECTIONS, CommitmentStreamBlock, duplicate_anchors
 from ..routes import OpenDataRoutesMixin
-from .plans import INLINE_FEATURES, OgpValue
+from .vocabulary import INLINE_FEATURES, OgpValue
 
 
 class ConsultationState(models.TextChoices):
@@ -39,7 +42,8 @@ class ConsultationState(models.TextChoices):
         }[self]
 
 
-class ConsultationPage(OpenDataRoutesMixin, Page):
+@hosts.register
+class ConsultationPage(hosts.DiscussionHost, OpenDataRoutesMixin, Page):
     """One draft commitment of a plan, open for comments between ``opens_at`` and ``closes_at``."""
 
     summary = models.TextField(_("summary"), max_length=600)
@@ -50,7 +54,7 @@ class ConsultationPage(OpenDataRoutesMixin, Page):
     supporting_actors = models.TextField(
         _("supporting actors"), blank=True, help_text=_("One per line: institutions and organisations.")
     )
-    territories = ParentalManyToManyField("cocrea.Territory", blank=True, verbose_name=_("territories"))
+    territories = ParentalManyToManyField("core.Territory", blank=True, verbose_name=_("territories"))
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
     premoderated = models.BooleanField(
@@ -110,8 +114,6 @@ class ConsultationPage(OpenDataRoutesMixin, Page):
         indexes = [models.Index(fields=["opens_at", "closes_at"])]
 
     def get_context(self, request, *args, **kwargs):
-        from discussions.context import discussion_context
-
         context = super().get_context(request, *args, **kwargs)
         context.update(discussion_context(self.discussion_page, request))
         return context
@@ -152,16 +154,21 @@ class ConsultationPage(OpenDataRoutesMixin, Page):
             if block.block_type == "section"
         ]
 
-    # --- the discussion target protocol (see discussions.models) --------------------------
-    def discussion_refusal(self, moment: datetime):
-        if not self.live:
-            return NotFound(_("This consultation is not published."))
-        state = self.state_at(moment)
+    # --- the discussion-host protocol (see discussions.hosts) ------------------------------
+    def is_visible_to(self, user, session=None) -> bool:
+        return page_visible_to(self, user, session)
+
+    def discussion_refusal(self, user, moment: datetime | None = None):
+        state = self.state_at(moment or timezone.now())
         if state == ConsultationState.UPCOMING:
             return NotAllowed(_("This consultation is not open for comments yet."))
         if state == ConsultationState.CLOSED:
             return NotAllowed(_("This consultation is closed: it no longer takes contributions."))
         return None
+
+    @property
+    def discussion_closing_message(self) -> str:
+        return _("This consultation has just closed: it no longer takes contributions.")
 
     @property
     def discussion_premoderated(self) -> bool:
@@ -171,12 +178,39 @@ class ConsultationPage(OpenDataRoutesMixin, Page):
     def discussion_sections(self) -> list[dict]:
         return self.sections
 
-    @classmethod
-    def discussion_search_context(cls, pages: list["ConsultationPage"]) -> dict[int, dict]:
-        """What search documents of these pages' contributions share with them."""
-        from ..search_documents import consultation_context
+    @property
+    def discussion_follow_text(self) -> dict:
+        return {"start": _("Follow this consultation"), "stop": _("Stop following this consultation")}
 
-        return consultation_context(pages)
+    @property
+    def discussion_shows_responses(self) -> bool:
+        return self.state == ConsultationState.CLOSED
+
+    @property
+    def discussion_window(self) -> tuple[datetime | None, datetime | None]:
+        return self.opens_at, self.closes_at
+
+    def search_facets(self) -> dict | None:
+        """What this consultation's documents, and its contributions', share in search."""
+        if not page_visible_to(self):
+            return None
+        plan = self.get_parent()  # always an action plan (parent_page_types)
+        return {
+            "title": self.title,
+            "url": self.url or "",
+            "language": self.locale.language_code,
+            "responder": self.lead_institution,
+            "consultation": self.pk,
+            "consultation_title": self.title,
+            "plan": plan.pk if plan else None,
+            "plan_title": plan.title if plan else "",
+            "territories": sorted(territory.slug for territory in self.territories.all()),
+            "ogp_values": sorted(value.code for value in self.ogp_values.all()),
+            "sections": {section["anchor"]: section["heading"] for section in self.sections},
+        }
+
+    def contribution_url(self, contribution, request=None) -> str:
+        return f"{self.get_url(request)}#{contribution.anchor}"
 
     # --- values shown in the API -------------------------------------------------------
     @property

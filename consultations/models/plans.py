@@ -1,4 +1,4 @@
-"""Action plans: the plan index, plans, their timeline and documents, and OGP values."""
+"""Action plans: the plan index, plans, their timeline and documents."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,28 +12,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from ..routes import OpenDataRoutesMixin
-
-INLINE_FEATURES = ["bold", "italic", "link", "ol", "ul"]
-
-
-class OgpValue(models.Model):
-    """One of the four OGP values a commitment advances; rows are created by a migration."""
-
-    class Code(models.TextChoices):
-        ACCESS_TO_INFORMATION = "access_to_information", _("Access to information")
-        CIVIC_PARTICIPATION = "civic_participation", _("Civic participation")
-        PUBLIC_ACCOUNTABILITY = "public_accountability", _("Public accountability")
-        TECHNOLOGY_AND_INNOVATION = "technology_and_innovation", _("Technology and innovation")
-
-    code = models.CharField(max_length=40, choices=Code.choices, unique=True)
-
-    class Meta:
-        ordering = ["id"]
-        verbose_name = _("OGP value")
-        verbose_name_plural = _("OGP values")
-
-    def __str__(self) -> str:
-        return str(self.get_code_display())
+from .consultation import ConsultationPage
+from .vocabulary import INLINE_FEATURES
 
 
 class PlanIndexPage(Page):
@@ -51,10 +31,8 @@ class PlanIndexPage(Page):
         verbose_name = _("plan index")
 
     def get_context(self, request, *args, **kwargs):
-        from ..selectors import plans_for_index
-
         context = super().get_context(request, *args, **kwargs)
-        context["plans"] = plans_for_index(self)
+        context["plans"] = ActionPlanPage.objects.child_of(self).live().public().order_by("-period_start", "title")
         return context
 
 
@@ -116,10 +94,9 @@ class ActionPlanPage(OpenDataRoutesMixin, Page):
         return f"{self.period_start}–{self.period_end}"
 
     def get_context(self, request, *args, **kwargs):
-        from ..selectors import consultations_of_plan
-
         context = super().get_context(request, *args, **kwargs)
-        context["consultations"] = consultations_of_plan(self)
+        consultations = ConsultationPage.objects.child_of(self).live().public().prefetch_related("territories")
+        context["consultations"] = consultations.order_by("opens_at", "title")
         return context
 
 

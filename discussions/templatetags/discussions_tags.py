@@ -5,8 +5,6 @@ from django.urls import get_script_prefix, reverse
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 
-from discussions import services
-
 register = template.Library()
 
 
@@ -37,11 +35,6 @@ def action_url(name: str, pk) -> str:
     to hundreds of contributions, each with several actions."""
     head, tail = _action_url_parts(name, get_language(), get_script_prefix())
     return f"{head}{int(pk)}{tail}"
-
-
-@register.simple_tag(takes_context=True)
-def can_edit(context, contribution) -> bool:
-    return services.can_edit(contribution, context["request"].user, context.get("now"))
 
 
 @register.simple_tag(takes_context=True)

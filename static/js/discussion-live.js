@@ -7,6 +7,10 @@
   if (!section || !messagesNode || !("WebSocket" in window)) return;
   var text = JSON.parse(messagesNode.textContent);
   var lastEvent = parseInt(section.getAttribute("data-last-event"), 10) || 0;
+  var heartbeatSeconds = parseInt(section.getAttribute("data-heartbeat"), 10) || 30;
+  // Events already handled past lastEvent (one arrived before its predecessor): a
+  // catch-up sends them again, and they must not count twice.
+  var handled = {};
   var catchingUp = false;
   var unanswered = null;
   var participant = section.hasAttribute("data-participant");
@@ -147,17 +151,32 @@
     section.querySelectorAll(".reactions button").forEach(function (button) { button.disabled = true; });
     announce(text.closed);
   }
+  // Move the mark over events handled early whose predecessor has now come.
+  function advance() {
+    var moved = true;
+    while (moved) {
+      moved = false;
+      Object.keys(handled).forEach(function (id) {
+        if (handled[id] === lastEvent) { lastEvent = Number(id); delete handled[id]; moved = true; }
+      });
+    }
+  }
   function handle(message) {
     if (typeof message.id === "number") {
-      // An event whose predecessor never came: the live layer lost something (Redis
-      // restarted, say). Ask for everything after the last event surely seen.
+      if (message.id <= lastEvent || handled[message.id] !== undefined) return;  // seen already
       if (typeof message.previous === "number" && message.previous > lastEvent) {
+        // An event whose predecessor never came: the live layer lost something (Redis
+        // restarted, say). Handle it, remember it, and ask for what came before.
+        handled[message.id] = message.previous;
         if (!catchingUp) { catchingUp = true; socket.send(JSON.stringify({ type: "catch_up", after: lastEvent })); }
-      } else if (message.id > lastEvent) lastEvent = message.id;
+      } else {
+        lastEvent = message.id;
+        advance();
+      }
     }
     switch (message.type) {
       case "caught_up": catchingUp = false; break;
-      case "pong": window.clearTimeout(unanswered); showReaders(message.readers); break;
+      case "pong": window.clearTimeout(unanswered); unanswered = null; showReaders(message.readers); break;
       case "hello": showReaders(message.readers); break;
       case "contribution.created": created(message); break;
       case "contribution.updated": update(message); break;
@@ -179,13 +198,14 @@
       // A connection that does not answer it within 10 s is closed and opened again.
       heartbeat = window.setInterval(function () {
         socket.send(JSON.stringify({ type: "ping", after: lastEvent }));
-        unanswered = window.setTimeout(function () { socket.close(); }, 10000);
-      }, 30000);
+        if (unanswered === null) unanswered = window.setTimeout(function () { socket.close(); }, 10000);
+      }, heartbeatSeconds * 1000);
     };
     socket.onmessage = function (event) { handle(JSON.parse(event.data)); };
     socket.onclose = function (event) {
       window.clearInterval(heartbeat);
       window.clearTimeout(unanswered);
+      unanswered = null;
       showReaders(null);
       if (stopped || event.code === 4404) return;
       status(text.reconnecting);

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from accounts.models import Organisation, Participant
-from cocrea.models import Sector, Territory
+from core.models import Sector, Territory
 
 
 class UserFactory(factory.django.DjangoModelFactory):

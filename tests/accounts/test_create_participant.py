@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from accounts.models import Organisation, Participant
-from discussions.services import participant_refusal
+from discussions.rules import participant_refusal
 
 from .factories import OrganisationFactory, UserFactory
 

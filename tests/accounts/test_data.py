@@ -134,9 +134,8 @@ def test_participant_delete_anonymises_a_contribution_made_through_the_service(p
     )
     assert contribution.ip_address == "203.0.113.9"
 
-    anonymised = participant_delete(user=author.user)
+    participant_delete(user=author.user)
 
-    assert anonymised == 1
     contribution.refresh_from_db()
     assert contribution.user is None
     assert contribution.ip_address is None

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts import services
-from accounts.models import Gender, Organisation
-from cocrea.models import Sector, Territory
+from accounts.models import Organisation
+from core.models import Gender, Sector, Territory
 from discussions.services import contribution_create, contribution_withdraw
 from tests.consultations.factories import ConsultationPageFactory
 

@@ -187,12 +187,22 @@ def _session_cookie(user) -> str:
 
 @pytest_asyncio.fixture
 async def open_page(browser, live_url) -> AsyncIterator[Callable]:
-    """``await open_page(path, as_participant=None)``: a page in its own browser context (own cookies)."""
+    """``await open_page(path, as_participant=None)``: a page in its own browser context (own cookies).
+
+    Every page it opens is watched for Content-Security-Policy violations (Chromium reports
+    them on the console): any one fails the test, whatever else it checks.
+    """
     contexts = []
+    violations: list[str] = []
+
+    def _watch(message) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(f"{message.location.get('url', '')}: {message.text}")
 
     async def _open(path: str, as_participant=None):
         context = await browser.new_context(base_url=live_url, locale="es-PE")
         context.set_default_timeout(5000)
+        context.on("console", _watch)
         contexts.append(context)
         if as_participant is not None:
             session = await database_sync_to_async(_session_cookie)(as_participant.user)
@@ -204,3 +214,4 @@ async def open_page(browser, live_url) -> AsyncIterator[Callable]:
     yield _open
     for context in contexts:
         await context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)

@@ -13,6 +13,7 @@ from django.utils import translation
 
 from tests.browser.axe import audit, blocking, require_axe
 from tests.browser.conftest import browser_unavailable
+from tests.site import seed_demo
 
 try:
     from playwright.async_api import expect
@@ -28,10 +29,9 @@ MAX_TABS_TO_FORM = 60
 
 
 def _seed_demo() -> dict:
-    from cocrea import demo
     from consultations.models import ConsultationPage
 
-    demo.seed()
+    seed_demo()
     urls = {}
     for language in LANGUAGES:
         opened = ConsultationPage.objects.live().get(slug=OPEN_SLUG, locale__language_code=language)

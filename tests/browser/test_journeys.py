@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from tests.browser.conftest import browser_unavailable
+from tests.site import seed_demo
 
 try:
     from playwright.async_api import expect
@@ -29,11 +30,10 @@ CONFIRMATION_LINK = re.compile(r"https?://\S+/cuenta/confirmar/(?!nuevo-enlace)\
 
 def _seed_demo() -> dict:
     from accounts.models import Participant
-    from cocrea import demo
     from consultations.models import ConsultationPage
     from discussions import services
 
-    demo.seed()
+    seed_demo()
     opened = ConsultationPage.objects.live().get(slug=OPEN_SLUG, locale__language_code="es")
     other = Participant.objects.get(user__email="rosa@example.org")
     services.contribution_create(target=opened, author=other.user, text=OTHERS_TEXT, check_rules=False)
@@ -195,7 +195,7 @@ def _forum_people() -> dict:
     from django.contrib.auth.models import Group
 
     from accounts.models import Participant
-    from consultations.roles import MODERATORS
+    from core.roles import MODERATORS
     from forum.models import ForumPage
 
     moderator = get_user_model().objects.create_user("moderadora", "moderadora@example.org", "clave-de-prueba-larga")
@@ -246,7 +246,7 @@ def _editorial_team(plan) -> dict:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from consultations.roles import EDITORS, REVIEWERS
+    from core.roles import EDITORS, REVIEWERS
 
     people = {}
     for username, group in (("editora", EDITORS), ("revisor", REVIEWERS)):

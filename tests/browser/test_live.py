@@ -197,6 +197,40 @@ async def test_a_contribution_withdrawn_while_waiting_behind_the_button_is_shown
     await expect(reader.locator(f"#c{later}")).to_contain_text("después de retirar el primero")
 
 
+async def test_an_event_that_arrived_before_a_lost_one_is_not_counted_twice(
+    open_page, consultation_path, participant, other, monkeypatch
+):
+    """The live layer loses one event: the next one names it as its predecessor, the page
+    asks to catch up and receives both — and handles the one it already had only once."""
+    from discussions import live
+
+    author = await open_page(consultation_path, as_participant=participant)
+    reader = await open_page(consultation_path, as_participant=other)
+    await connected(reader)
+    await reader.locator("#aportar textarea[name=comment]").fill("Un borrador")
+    pending = reader.locator("[data-live-pending]")
+    real_broadcast = live.broadcast
+    lose_next = {"on": True}
+
+    def lossy(group, message):
+        if lose_next["on"] and message.get("type") == "contribution.created":
+            lose_next["on"] = False
+            return False  # Redis restarted, say: nobody heard it
+        return real_broadcast(group, message)
+
+    monkeypatch.setattr(live, "broadcast", lossy)
+
+    lost = await contribute(author, "Un aporte que la capa en vivo pierde.")
+    arrived = await contribute(author, "El aporte siguiente, que sí llega.")
+
+    await expect(pending).to_have_text("2 nuevos aportes: mostrarlos")
+    await pending.click()
+    for contribution_id in (lost, arrived):
+        await expect(reader.locator(f"#c{contribution_id}")).to_have_count(1)
+    await expect(reader.locator("[data-live-announcer]")).to_have_text("Se muestran 2 nuevos aportes.")
+    assert await not_reloaded(reader)
+
+
 async def test_after_the_server_restarts_a_reader_catches_up_and_keeps_receiving(
     open_page, consultation_path, asgi_server, consultation, participant, other
 ):

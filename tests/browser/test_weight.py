@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.browser.conftest import browser_unavailable
+from tests.site import seed_demo
 
 try:
     from playwright.async_api import Response
@@ -32,11 +33,10 @@ REPLY_EVERY = 4  # one contribution in four answers the one before it
 
 def _seed_demo_with_a_long_discussion() -> dict[str, str]:
     from accounts.models import Participant
-    from cocrea import demo
     from consultations.models import ConsultationPage
     from discussions import services
 
-    demo.seed()
+    seed_demo()
     consultation = ConsultationPage.objects.live().get(slug=OPEN_SLUG, locale__language_code="es")
     authors = [participant.user for participant in Participant.objects.select_related("user")]
     previous = None

@@ -25,12 +25,24 @@ class SlowApp:
         await send({"type": "http.response.body", "body": b"ok"})
 
 
-async def call(app, method: str, path: str, body: bytes = b"", content_type: bytes = b"") -> dict:
-    scope = {"type": "http", "method": method, "path": path, "headers": [(b"content-type", content_type)]}
+SECRET = "a" * 32  # a CSRF cookie's secret, and a form's token for it (unmasked: the same)
+CSRF_COOKIE = [(b"cookie", f"csrftoken={SECRET}".encode())]
+FORM = b"application/x-www-form-urlencoded"
+
+
+async def call(app, method: str, path: str, body: bytes = b"", content_type: bytes = b"", headers=(), receive=None):
+    scope = {
+        "type": "http",
+        "method": method,
+        "path": path,
+        "headers": [(b"content-type", content_type), *headers],
+    }
     sent = []
 
-    async def receive():
+    async def whole_body():
         return {"type": "http.request", "body": body, "more_body": False}
+
+    receive = receive or whole_body
 
     async def send(message):
         sent.append(message)
@@ -63,7 +75,8 @@ async def test_requests_beyond_the_limit_wait_and_writes_go_first(slow):
     await until(lambda: slow.started)
     reading = asyncio.create_task(call(app, "GET", "/es/planes/"))
     await asyncio.sleep(0.02)
-    writing = asyncio.create_task(call(app, "POST", "/es/aportes/enviar/"))
+    form = urlencode({"comment": "Hola", "csrfmiddlewaretoken": SECRET}).encode()
+    writing = asyncio.create_task(call(app, "POST", "/es/aportes/enviar/", form, FORM, CSRF_COOKIE))
     await asyncio.sleep(0.02)
     assert slow.started == ["GET /es/"]  # the others wait
 
@@ -138,3 +151,54 @@ async def test_a_client_that_goes_away_while_waiting_holds_no_place(slow):
 
     assert after["status"] == 200
     assert app.active == 0
+
+
+async def test_a_post_without_a_valid_csrf_token_waits_with_the_reads(slow):
+    app = AdmissionControl(slow, concurrency=1, queue=5, wait_seconds=5)
+    first = asyncio.create_task(call(app, "GET", "/es/"))
+    await until(lambda: slow.started)
+    reading = asyncio.create_task(call(app, "GET", "/es/planes/"))
+    await asyncio.sleep(0.02)
+    forged = urlencode({"comment": "Spam", "csrfmiddlewaretoken": "b" * 32}).encode()
+    writing = asyncio.create_task(call(app, "POST", "/es/aportes/enviar/", forged, FORM, CSRF_COOKIE))
+    await asyncio.sleep(0.02)
+
+    slow.release.set()
+    await asyncio.gather(first, reading, writing)
+
+    assert slow.started == ["GET /es/", "GET /es/planes/", "POST /es/aportes/enviar/"]
+
+
+def trickle(seconds_between: float):
+    """A client that sends its body one byte at a time."""
+
+    async def receive():
+        await asyncio.sleep(seconds_between)
+        return {"type": "http.request", "body": b"x", "more_body": True}
+
+    return receive
+
+
+async def test_slow_bodies_hold_no_place_and_readers_are_served(slow):
+    slow.release.set()
+    app = AdmissionControl(slow, concurrency=2, queue=0, wait_seconds=5, body_seconds=0.5)
+    slowloris = [
+        asyncio.create_task(call(app, "POST", "/es/aportes/enviar/", content_type=FORM, receive=trickle(0.2)))
+        for _ in range(8)
+    ]
+    await asyncio.sleep(0.05)
+
+    readers = await asyncio.wait_for(asyncio.gather(*[call(app, "GET", f"/es/{n}/") for n in range(4)]), timeout=1)
+
+    assert [reader["status"] for reader in readers] == [200] * 4
+    assert [result["status"] for result in await asyncio.gather(*slowloris)] == [408] * 8
+    assert app.active == 0
+
+
+async def test_a_body_larger_than_allowed_is_refused(slow):
+    slow.release.set()
+    app = AdmissionControl(slow, concurrency=2, queue=5, wait_seconds=5, max_body=10)
+
+    refused = await call(app, "POST", "/es/aportes/enviar/", b"x" * 11, FORM)
+
+    assert refused["status"] == 413 and slow.started == []

@@ -56,7 +56,7 @@ def test_bad_environment_values_are_refused_with_a_clear_message(name, value, me
 
 
 def test_email_url_configures_smtp():
-    from cocrea.settings.env import env_email
+    from core.env import env_email
 
     os.environ["COCREA_TEST_EMAIL_URL"] = "smtp+tls://avisos%40gob.pe:s3cr3t@smtp.example.org"
     try:

@@ -1,14 +1,14 @@
 import pytest
 from django.urls import reverse
 
+from tests.site import seed_demo
+
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def seeded(db):
-    from cocrea import demo
-
-    return demo.seed()
+    return seed_demo()
 
 
 @pytest.mark.parametrize(

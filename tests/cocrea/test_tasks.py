@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -48,3 +51,13 @@ def test_db_worker_waits_for_the_database_instead_of_stopping(home_page, monkeyp
     assert "the database does not answer" in caplog.text
     assert queued > 0
     assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == queued
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_the_worker_prunes_old_live_events_once_a_day():
+    call_command("db_worker", batch=True, verbosity=0)
+    call_command("db_worker", batch=True, verbosity=0)  # a second worker, or a restart
+
+    scheduled = DBTaskResult.objects.filter(task_path="discussions.tasks.prune_live_events", status="READY")
+    assert scheduled.count() == 1
+    assert scheduled.get().run_after > timezone.now() + timedelta(hours=23)

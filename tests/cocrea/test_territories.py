@@ -1,6 +1,6 @@
 import pytest
 
-from cocrea.models import Sector, Territory
+from core.models import Sector, Territory
 
 pytestmark = pytest.mark.django_db
 

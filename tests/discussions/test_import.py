@@ -12,8 +12,7 @@ from django.utils import translation
 
 from bench import decide_madrid
 from discussions.importing import import_contributions, import_prefix
-from discussions.models import Channel, Contribution
-from discussions.services import contributions_of
+from discussions.models import Channel, Contribution, contributions_of
 from tests.consultations.factories import ActionPlanPageFactory, ConsultationPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -257,7 +256,7 @@ def test_consultation_is_found_by_slug(consultation):
 
 
 def test_unknown_consultation_is_a_clear_error(consultation):
-    with pytest.raises(CommandError, match="No consultation has the id or slug “no-existe”"):
+    with pytest.raises(CommandError, match="No discussion has the id or slug “no-existe”"):
         call_command("import_contributions", "no-existe", str(DATA / "orphans.csv"))
 
 
@@ -265,7 +264,7 @@ def test_slug_shared_by_two_consultations_asks_for_the_id(plan, home_page):
     first = ConsultationPageFactory(parent=plan, slug="agua")
     second = ConsultationPageFactory(parent=ActionPlanPageFactory(parent=plan.get_parent()), slug="agua")
 
-    with pytest.raises(CommandError, match="Several consultations match “agua”") as error:
+    with pytest.raises(CommandError, match="Several discussions match “agua”") as error:
         call_command("import_contributions", "agua", str(DATA / "orphans.csv"))
     assert f"{first.pk}: " in str(error.value) and f"{second.pk}: " in str(error.value)
 

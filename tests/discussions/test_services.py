@@ -6,6 +6,7 @@ from django.core import mail
 from django.test import override_settings
 from django.utils import timezone, translation
 
+from core.links import absolute_url
 from discussions import services
 from discussions.errors import NotAllowed, NotFound, Refused, TooManyPosts
 from discussions.models import Contribution, Status
@@ -250,7 +251,7 @@ def test_followers_get_mail_on_replies_and_official_responses(
 
     assert [m.to for m in mail.outbox] == [[participant.user.email], [participant.user.email]]
     assert "Estoy de acuerdo con Rosa." in mail.outbox[0].body
-    assert consultation.full_url in mail.outbox[0].body
+    assert absolute_url(consultation.url) in mail.outbox[0].body
     assert "Official reply" in mail.outbox[1].subject or "Respuesta oficial" in mail.outbox[1].subject
 
     mail.outbox.clear()

@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from consultations.roles import MODERATORS
+from core.roles import MODERATORS
 from forum.models import ForumCategory, ForumPage
 from tests.accounts.factories import ParticipantFactory
 from tests.search.conftest import engine  # noqa: F401 - each search engine in turn

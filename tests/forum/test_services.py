@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone, translation
 from wagtail.models import ModelLogEntry
 
-from cocrea.models import Territory
+from core.models import Territory
 from discussions import services as discussions
 from discussions.errors import NotAllowed, NotFound, Refused, TooManyPosts
 from discussions.models import Follow

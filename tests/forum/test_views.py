@@ -8,7 +8,7 @@ from django.core import mail
 from django.utils import timezone
 from icalendar import Calendar
 
-from cocrea.models import Territory
+from core.models import Territory
 from discussions import services as discussions
 from forum import services
 from forum.models import ForumMeetingPage, ForumMember, MeetingAttendance, Topic

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone, translation
 
-from cocrea.models import Sector, Territory
+from core.models import Sector, Territory
 from discussions import services
 from search import query
 from tests.accounts.factories import ParticipantFactory

@@ -1,7 +1,7 @@
 import pytest
 from django.db import connection
 
-from cocrea.models import Territory
+from core.models import Territory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

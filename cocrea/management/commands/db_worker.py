@@ -3,7 +3,8 @@
 The upstream worker stops with an error when it cannot read its queue, so a PostgreSQL
 restart would leave the site without a task worker (no indexing, no notification mail)
 until someone notices. This one waits and tries again, with a growing delay up to
-``MAX_DELAY`` seconds, and logs each outage once.
+``MAX_DELAY`` seconds, and logs each outage once. It also schedules the daily pruning of
+old live events.
 """
 
 import logging
@@ -11,6 +12,8 @@ import time
 
 from django.db import InterfaceError, OperationalError, close_old_connections
 from django_tasks_db.management.commands import db_worker as upstream
+
+from discussions.tasks import schedule_pruning
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +38,7 @@ class Command(upstream.Command):
     help = upstream.Command.help + " Waits for the database when it does not answer."
 
     def handle(self, *args, **options):
+        schedule_pruning()  # old live events go once a day, while a worker runs
         # Upstream's handle() makes its worker from the module's ``Worker``: this one, here.
         original = upstream.Worker
         upstream.Worker = ResilientWorker

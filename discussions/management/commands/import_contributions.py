@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from consultations.models import ConsultationPage
+from discussions import hosts
 from discussions.importing import COLUMNS, CannotImport, ImportResult, import_contributions
 from discussions.models import Channel
 
@@ -16,7 +16,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("consultation", help="The consultation page's id or slug.")
+        parser.add_argument(
+            "consultation",
+            help="The discussion: a page's id or slug, or app_label.model.id (consultations.consultationpage.12).",
+        )
         parser.add_argument("csv_file", type=Path)
         parser.add_argument(
             "--channel",
@@ -56,7 +59,7 @@ class Command(BaseCommand):
             )
         self._report(result, consultation, verbosity=options["verbosity"])
 
-    def _report(self, result: ImportResult, consultation: ConsultationPage, *, verbosity: int) -> None:
+    def _report(self, result: ImportResult, consultation, *, verbosity: int) -> None:
         if result.ignored_columns:
             self.stdout.write(f"Ignored column(s): {', '.join(result.ignored_columns)}")
         if verbosity >= 1:
@@ -78,14 +81,25 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Imported into “{consultation.title}” (id {consultation.pk})."))
 
 
-def _find_consultation(value: str) -> ConsultationPage:
-    lookup = Q(slug=value)
-    if value.isdigit():
-        lookup |= Q(pk=int(value))
-    matches = list(ConsultationPage.objects.filter(lookup).order_by("pk"))
+def _find_consultation(value: str):
+    """The discussion host ``value`` names: ``app_label.model.id``, or an id or a slug
+    that one host page has."""
+    label, _, pk = value.rpartition(".")
+    if label:
+        host = hosts.find(label, pk)
+        if host is None:
+            raise CommandError(f"No discussion is “{value}”.")
+        return host
+    matches = []
+    for model in hosts.models():
+        fields = {field.name for field in model._meta.get_fields()}
+        lookup = Q(slug=value) if "slug" in fields else Q(pk__in=[])
+        if value.isdigit():
+            lookup |= Q(pk=int(value))
+        matches += list(model._default_manager.filter(lookup).order_by("pk"))
     if not matches:
-        raise CommandError(f"No consultation has the id or slug “{value}”.")
+        raise CommandError(f"No discussion has the id or slug “{value}”.")
     if len(matches) > 1:
-        listing = "\n".join(f"  {page.pk}: {page.title} ({page.url_path})" for page in matches)
-        raise CommandError(f"Several consultations match “{value}”; give the id of one:\n{listing}")
+        listing = "\n".join(f"  {host._meta.label_lower}.{host.pk}: {host.title}" for host in matches)
+        raise CommandError(f"Several discussions match “{value}”; name one as app_label.model.id:\n{listing}")
     return matches[0]

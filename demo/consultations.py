@@ -7,10 +7,18 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from cocrea.demo import ensure_translation
-from cocrea.models import HomePage, Territory
+from cocrea.models import HomePage
+from consultations.models import (
+    ActionPlanPage,
+    ConsultationMilestone,
+    ConsultationPage,
+    OgpValue,
+    PlanIndexPage,
+    PlanMilestone,
+)
+from core.models import Territory
 
-from .models import ActionPlanPage, ConsultationMilestone, ConsultationPage, OgpValue, PlanIndexPage, PlanMilestone
+from .site import ensure_translation
 
 PLAN_SLUG = "plan-gobierno-abierto-2025-2027"
 ALL = "all"

@@ -6,12 +6,12 @@ from datetime import timedelta
 from django.utils import timezone
 from wagtail.models import Page
 
-from cocrea.models import Territory
-from discussions import demo as discussions_demo
+from core.models import Territory
 from discussions import services as discussion_services
+from forum import services
+from forum.models import ForumCategory, ForumMeetingPage, ForumMember, ForumPage, MeetingAttendance, Topic
 
-from . import services
-from .models import ForumCategory, ForumMeetingPage, ForumMember, ForumPage, MeetingAttendance, Topic
+from . import discussions as discussions_demo
 
 CATEGORIES = [
     ("plan-de-accion", "Plan de acción", "El plan de acción de gobierno abierto: compromisos, avances y evaluación."),

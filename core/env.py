@@ -2,9 +2,16 @@
 
 Settings modules import from here; nothing else reads ``os.environ``. Defaults are
 for development only: production settings refuse to start without the secrets.
+
+Why not django-environ or environs: what the settings need is six small readers (a
+string, a required string, a boolean, an integer, a list, a choice) plus the mail URL,
+in under a hundred lines with no dependency. The choice reader refuses a value with
+the reason it is unsupported (``SEARCH_ENGINE=elasticsearch`` says why), which neither
+library does, and both would add a parser and a dependency for what is used here.
 """
 
 import os
+from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -67,8 +74,6 @@ def env_choice(name: str, choices: tuple[str, ...], default: str, *, unsupported
 
 def env_email(name: str) -> dict[str, object] | None:
     """Parse ``smtp://user:password@host:port`` (``smtp+tls://`` or ``smtp+ssl://``)."""
-    from urllib.parse import unquote, urlsplit
-
     value = env_str(name)
     if value is None:
         return None

@@ -8,10 +8,9 @@ import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
-from .models import HomePage, SiteIdentity
+from cocrea.models import HomePage, SiteIdentity
 
 ORGANISATION = "Gobierno Regional de Cajamarca"
 HOME_ES = {
@@ -91,23 +90,10 @@ def ensure_admin() -> AdminLogin:
     return AdminLogin(ADMIN_USERNAME, password)
 
 
-@transaction.atomic
-def seed() -> AdminLogin:
-    from consultations import demo as consultations_demo
-    from discussions import demo as discussions_demo
-    from forum import demo as forum_demo
-
-    home = ensure_home_page()
-    ensure_translation(home, "en", HOME_EN)
-    plan = consultations_demo.seed(home)
-    discussions_demo.seed(plan)
-    forum_demo.seed(home)
+def ensure_identity() -> None:
     site = Site.objects.get(is_default_site=True)
     identity = SiteIdentity.for_site(site)
     identity.organisation_name = ORGANISATION
     identity.contact_email = identity.contact_email or "gobiernoabierto@example.org"
     identity.is_demo = True
     identity.save()
-    login = ensure_admin()
-    discussions_demo.ensure_staff_participant(get_user_model().objects.get(username=ADMIN_USERNAME))
-    return login

@@ -6,12 +6,10 @@ page serving unchanged; the page's routes (``RoutablePageMixin``) then answer it
 """
 
 from django.urls import re_path
+from wagtail.views import serve
 
 
 def _serve_page(request, path):
-    # Imported here: URLconfs load with the page models, before wagtail.views can.
-    from wagtail.views import serve
-
     return serve(request, path)
 
 

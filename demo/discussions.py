@@ -13,11 +13,11 @@ from django.utils.crypto import get_random_string
 
 from accounts.models import Participant
 from accounts.services import participant_create
-from cocrea.models import Territory
 from consultations.models import ActionPlanPage, ConsultationPage
-from consultations.roles import GOVERNMENT
-
-from . import services
+from core.models import Territory
+from core.roles import GOVERNMENT
+from discussions import services
+from discussions.models import contributions_of
 
 PEOPLE = {
     "observatorio": (
@@ -161,9 +161,9 @@ def seed(plan: ActionPlanPage) -> None:
     people = demo_participants()
     pages = {page.slug: page for page in ConsultationPage.objects.child_of(plan).specific()}
     open_page, closed_page = pages.get("presupuesto-participativo"), pages.get("datos-abiertos-obras")
-    if open_page is not None and not services.contributions_of(open_page).exists():
+    if open_page is not None and not contributions_of(open_page).exists():
         _seed_open(open_page, people)
-    if closed_page is not None and not services.contributions_of(closed_page).exists():
+    if closed_page is not None and not contributions_of(closed_page).exists():
         _seed_closed(closed_page, people)
 
 

@@ -1,14 +1,14 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from cocrea import demo
+from demo.seed import seed
 
 
 class Command(BaseCommand):
     help = "Create demonstration content and an admin user. Safe to run again: nothing is duplicated."
 
     def handle(self, *args, **options):
-        login = demo.seed()
+        login = seed()
         admin_url = f"{settings.WAGTAILADMIN_BASE_URL}/admin/"
         self.stdout.write(self.style.SUCCESS("Demo content is in place."))
         self.stdout.write(f"Admin: {admin_url}")

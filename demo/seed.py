@@ -1,0 +1,22 @@
+"""``seed_demo``: every app's demonstration content, in the order they build on each other.
+
+Every step is idempotent: running it again finds what exists and leaves it.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from . import consultations, discussions, forum, site
+
+
+@transaction.atomic
+def seed() -> site.AdminLogin:
+    home = site.ensure_home_page()
+    site.ensure_translation(home, "en", site.HOME_EN)
+    plan = consultations.seed(home)
+    discussions.seed(plan)
+    forum.seed(home)
+    site.ensure_identity()
+    login = site.ensure_admin()
+    discussions.ensure_staff_participant(get_user_model().objects.get(username=site.ADMIN_USERNAME))
+    return login
