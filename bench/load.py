@@ -35,7 +35,8 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import decide_madrid, harness
+from bench import harness
+from tests import decide_madrid
 
 BENCH_DATABASE = "cocrea_bench_load"
 #: Decide Madrid proposals whose comments make the consultations' discussions (1,400 in all).

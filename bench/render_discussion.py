@@ -49,7 +49,7 @@ def main() -> None:
         from django.db import connection
         from django.test.utils import setup_test_environment
 
-        from bench import decide_madrid
+        from tests import decide_madrid
 
         if not decide_madrid.available():
             sys.exit(f"Decide Madrid data not found at {decide_madrid.DATA_DIR} (set DECIDE_MADRID_DIR).")
@@ -73,9 +73,9 @@ def run(repeat: int, database: str) -> dict:
     from django.test import Client, RequestFactory
     from django.urls import set_urlconf
 
-    from bench import decide_madrid
     from discussions.importing import import_contributions
-    from discussions.services import contributions_of
+    from discussions.models import contributions_of
+    from tests import decide_madrid
 
     page = consultation_page()
     rows = decide_madrid.proposal_rows(decide_madrid.LARGEST_PROPOSAL)

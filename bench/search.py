@@ -197,7 +197,7 @@ def main() -> None:
     django.setup()
     from django.db import connection
 
-    from bench import decide_madrid
+    from tests import decide_madrid
 
     if not decide_madrid.available():
         sys.exit(f"Decide Madrid data not found at {decide_madrid.DATA_DIR} (set DECIDE_MADRID_DIR).")

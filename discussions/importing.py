@@ -41,9 +41,10 @@ from django.utils.translation import gettext as _
 
 from core.models import Sector, Territory
 
+from . import bulk
 from .errors import Refused
 from .models import Channel, Contribution, contributions_of
-from .services import clean_text, contribution_create
+from .services import clean_text
 
 COLUMNS = ("ref", "parent_ref", "title", "text", "author_name", "sector", "territory", "created_at", "channel")
 REQUIRED_COLUMNS = ("ref", "text", "author_name", "created_at")
@@ -327,39 +328,49 @@ def _creation_order(rows: dict[str, _Row]) -> list[_Row]:
 
 # --- writing ---------------------------------------------------------------------------
 def _create(consultation, rows: list[_Row], refs_in_file: set[str], section_anchor: str, result: ImportResult) -> None:
+    """Every new row in one bulk write (see :mod:`discussions.bulk`), parents first."""
     prefix = import_prefix(consultation)
     imported = {
         contribution.import_ref.removeprefix(prefix): contribution
         for contribution in contributions_of(consultation).filter(import_ref__startswith=prefix)
     }
+    new_refs: set[str] = set()
+    entries = []
     for row in rows:
         if row.ref in imported:
             result.already_present += 1
             continue
         parent = imported.get(row.parent_ref) if row.parent_ref else None
-        if row.parent_ref and parent is None:
+        if row.parent_ref and row.parent_ref in new_refs:
+            parent = prefix + row.parent_ref
+        elif row.parent_ref and parent is None:
             message = (
                 _("parent %(parent)s was skipped as invalid, imported as a top-level contribution")
                 if row.parent_ref in refs_in_file
                 else _("parent %(parent)s not found, imported as a top-level contribution")
             )
             result.orphans.append(Problem(row.line, message % {"parent": row.parent_ref}))
-        contribution = contribution_create(
-            target=consultation,
-            author=None,
-            text=row.text,
-            section_anchor=section_anchor if parent is None else "",
-            parent=parent,
-            channel=row.channel,
-            author_name=row.author_name,
-            author_sector=row.sector,
-            author_territory=row.territory,
-            submitted_at=row.submitted_at,
-            import_ref=prefix + row.ref,
-            check_rules=False,
+        entries.append(
+            bulk.Entry(
+                import_ref=prefix + row.ref,
+                text=row.text,
+                author_name=row.author_name,
+                submitted_at=row.submitted_at,
+                parent=parent,
+                author_sector=row.sector,
+                author_territory_id=row.territory.pk if row.territory else None,
+                channel=row.channel,
+                section_anchor=section_anchor,
+            )
         )
-        if parent is not None and contribution.parent_id != parent.pk:
+        new_refs.add(row.ref)
+    created = bulk.contributions_create(host=consultation, entries=entries)
+    levels = {prefix + ref: contribution for ref, contribution in imported.items()} | created
+    for entry in entries:
+        if entry.parent is None:
+            continue
+        parent = levels[entry.parent] if isinstance(entry.parent, str) else entry.parent
+        if created[entry.import_ref].parent_id != parent.pk:
             result.depth_capped += 1
-        imported[row.ref] = contribution
-        result.created += 1
+    result.created += len(created)
     result.orphans.sort(key=lambda problem: problem.line)

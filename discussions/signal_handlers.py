@@ -38,6 +38,10 @@ def queue_mail(sender, contribution, event, notify=True, **kwargs):
         transaction.on_commit(lambda: tasks.notify_removal.enqueue(contribution_id=pk))
 
 
+def queue_imported_indexing(sender, host, contributions, **kwargs):
+    indexing.queue_changed(*contributions)
+
+
 def author_leaving(sender, user, former_name, **kwargs):
     services.author_anonymise(user=user, former_name=former_name)
 
@@ -47,4 +51,7 @@ def register_signal_handlers() -> None:
         signals.contribution_changed.connect(
             receiver, sender=Contribution, dispatch_uid=f"discussions-{receiver.__name__}"
         )
+    signals.contributions_imported.connect(
+        queue_imported_indexing, sender=Contribution, dispatch_uid="discussions-imported-indexing"
+    )
     participant_deleting.connect(author_leaving, dispatch_uid="discussions-author-leaving")

@@ -7,3 +7,7 @@ from django.dispatch import Signal
 #: "removed", "responded", "response_edited", "anonymised", "reacted", "flagged") and
 #: ``notify`` (False for imports: nobody is mailed).
 contribution_changed = Signal()
+
+#: Sent inside the transaction of a bulk import (``discussions.bulk``), with ``host`` and
+#: ``contributions`` (all new, published, mailing nobody).
+contributions_imported = Signal()

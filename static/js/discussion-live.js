@@ -183,6 +183,7 @@
       case "reaction.changed": react(message); break;
       case "discussion.closed": closed(); break;
       case "discussion.opened": status(text.opened); break;
+      case "discussion.reloaded": status(text.reload); break;  // many arrived at once (an import)
       case "reload": catchingUp = true; status(text.reload); break;  // only a reload helps now
     }
   }

@@ -10,9 +10,10 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from bench import decide_madrid
+from discussions import services
 from discussions.importing import import_contributions, import_prefix
 from discussions.models import Channel, Contribution, contributions_of
+from tests import decide_madrid
 from tests.consultations.factories import ActionPlanPageFactory, ConsultationPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -298,3 +299,74 @@ def test_largest_decide_madrid_thread_is_imported_whole(consultation):
 
     again = import_contributions(consultation=consultation, source=decide_madrid.as_csv(rows), skip_invalid=True)
     assert (again.created, again.already_present) == (0, result.created)
+
+
+def _row_by_row(consultation, rows: list[dict[str, str]]) -> None:
+    """The same rows posted one at a time through ``contribution_create``, as the import
+    describes its rule: parents before their replies, otherwise by date then file order;
+    a reply whose parent is missing starts a thread."""
+    by_ref = {row["ref"]: (line, row) for line, row in enumerate(rows) if row["text"].strip()}
+    created: dict[str, Contribution] = {}
+    pending = sorted(by_ref.values(), key=lambda item: (item[1]["created_at"], item[0]))
+    while pending:
+        waiting = []
+        for line, row in pending:
+            parent_ref = row["parent_ref"] if row["parent_ref"] in by_ref else ""
+            if parent_ref and parent_ref not in created:
+                waiting.append((line, row))
+                continue
+            created[row["ref"]] = services.contribution_create(
+                target=consultation,
+                author=None,
+                text=row["text"],
+                parent=created.get(parent_ref),
+                channel=Channel.WORKSHOP,
+                author_name=row["author_name"],
+                submitted_at=datetime.fromisoformat(row["created_at"]),
+                import_ref=f"{import_prefix(consultation)}{row['ref']}",
+                check_rules=False,
+            )
+        pending = waiting
+
+
+def _shape(consultation) -> dict[str, tuple]:
+    """Each contribution's place, named by file refs: parent, thread, level, order, nested count."""
+    prefix = import_prefix(consultation)
+    rows = list(contributions_of(consultation))
+    ref = {row.pk: row.import_ref.removeprefix(prefix) for row in rows}
+    return {
+        ref[row.pk]: (ref[row.parent_id], ref[row.thread_id], row.level, row.order, row.nested_count) for row in rows
+    }
+
+
+def test_a_bulk_import_lays_out_the_same_threads_as_posting_row_by_row(plan):
+    """Proposal 1419's 592 comments: orphans, chains deeper than the limit, empty texts."""
+    rows = decide_madrid.proposal_rows(decide_madrid.LARGEST_PROPOSAL)
+    bulk_page, posted_page = ConsultationPageFactory(parent=plan), ConsultationPageFactory(parent=plan)
+
+    import_contributions(consultation=bulk_page, source=decide_madrid.as_csv(rows), skip_invalid=True)
+    _row_by_row(posted_page, rows)
+
+    assert _shape(bulk_page) == _shape(posted_page)
+
+
+def test_importing_into_threads_that_already_have_contributions_renumbers_them(consultation):
+    header = "ref,parent_ref,text,author_name,created_at\n"
+    first = header + "1,,Raíz,Taller,2026-01-01T10:00\n2,1,Hija,Taller,2026-01-01T11:00\n"
+    later = header + "3,1,Segunda hija,Taller,2026-01-02T10:00\n4,2,Nieta,Taller,2026-01-02T11:00\n"
+    import_contributions(consultation=consultation, source=StringIO(first))
+
+    import_contributions(consultation=consultation, source=StringIO(later))
+
+    shape = _shape(consultation)
+    assert shape["1"] == ("1", "1", 0, 1, 3)
+    assert shape["2"] == ("1", "1", 1, 2, 1)
+    assert shape["4"] == ("2", "1", 2, 3, 0)
+    assert shape["3"] == ("1", "1", 1, 4, 0)
+
+
+def test_an_import_costs_a_few_queries_whatever_its_size(consultation, django_assert_max_num_queries):
+    rows = decide_madrid.proposal_rows(decide_madrid.LARGEST_PROPOSAL)
+    with django_assert_max_num_queries(60):
+        result = import_contributions(consultation=consultation, source=decide_madrid.as_csv(rows), skip_invalid=True)
+    assert result.created == 589

@@ -7,11 +7,11 @@ import re
 import pytest
 from django.core.management import call_command
 
-from bench import decide_madrid
 from discussions.importing import import_prefix
 from discussions.models import Contribution
 from search import query
 from search import text as analysis
+from tests import decide_madrid
 from tests.search.conftest import index_now
 
 pytestmark = pytest.mark.skipif(not decide_madrid.available(), reason="the Decide Madrid sample is missing")

@@ -72,7 +72,7 @@ def test_stems_are_right_when_many_threads_stem_at_once():
     import sys
     import threading
 
-    from bench import decide_madrid
+    from tests import decide_madrid
 
     words = [word for row in decide_madrid.proposal_rows()[:300] for word in analysis.words(row["text"])]
     expected = {word: snowballstemmer.stemmer("spanish").stemWord(word) for word in set(words)}

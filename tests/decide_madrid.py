@@ -6,8 +6,9 @@ are used for their real shape — messy text, orphans, deep reply chains — and
 is given Cajamarca-side values (sector ``citizen``, territory ``cajamarca``) because the
 import needs some. Nothing here describes Cajamarca's participants.
 
-Shared by the import tests and the benchmarks. The data is kept in the repository, in
-``data/decide-madrid/`` with its attribution; ``DECIDE_MADRID_DIR`` may point elsewhere.
+Shared by the tests and the benchmarks (bench/ imports it from here; tests never import
+bench/). The data is kept in the repository, in ``data/decide-madrid/`` with its
+attribution; ``DECIDE_MADRID_DIR`` may point elsewhere.
 """
 
 import csv
