@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -9,7 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from consultations.api import api_router
 
-from . import views
+from . import page_routes, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -34,6 +34,8 @@ urlpatterns += i18n_patterns(
     path("", include("discussions.urls")),
     path("", include("search.urls")),
     path("", include("forum.urls")),
+    # Wagtail's page serving, with the site and the page's route remembered (cocrea/page_routes.py)
+    re_path(wagtail_urls.serve_pattern, page_routes.serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
