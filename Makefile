@@ -86,10 +86,12 @@ axe: $(AXE_JS)
 test: install messages axe
 	@bash -c 'source services/load-env.sh && exec $(BIN)/pytest $(PYTEST_ARGS)'
 
-# The embedded defaults (SQLite, in-memory layer, database search), whatever is running.
+# On the embedded defaults (SQLite, in-memory layer, database search), whatever is running:
+# the tests of what behaves differently there (tests/conftest.py EMBEDDED_DIFFERS).
+# `make test` without services runs the whole suite on the embedded defaults anyway.
 test-embedded: install messages axe
 	env -u DATABASE_URL -u REDIS_URL -u SEARCH_URL SEARCH_ENGINE=database \
-		$(BIN)/pytest -m "not ($(SERVICE_MARKERS))" $(PYTEST_ARGS)
+		$(BIN)/pytest -m "embedded and not ($(SERVICE_MARKERS))" $(PYTEST_ARGS)
 
 # Benchmarks and fault runs on the real services (`make services-up` first). Each prints its
 # table and writes JSON under bench/results/ (see bench/README.md); QUICK=1 for a few minutes.

@@ -16,6 +16,28 @@ from django.conf import settings
 from tests import site
 
 SERVICE_MARKERS = ("postgres", "redis", "opensearch")
+#: What can behave differently on the embedded defaults (SQLite, the in-memory channel
+#: layer, database search, the local-memory cache) than on the real services, and so runs
+#: twice in CI: on the services (`make test`) and on the embedded defaults
+#: (`make test-embedded`). Everything else runs once, on the services.
+EMBEDDED_DIFFERS = {
+    "tests/search/": "the database search engine: SQLite FTS5 there, PostgreSQL full-text here",
+    "tests/discussions/test_live.py": "live updates through the in-memory channel layer",
+    "tests/discussions/test_views.py": "queries and ordering on SQLite",
+    "tests/discussions/test_import.py": "bulk inserts and the ids SQLite returns",
+    "tests/discussions/test_statistics.py": "days in Lima time with SQLite's date functions",
+    "tests/discussions/test_exports.py": "rows streamed from SQLite",
+    "tests/discussions/test_services.py": "SQLite's locking instead of advisory locks",
+    "tests/cocrea/test_seed_demo.py": "`make run`: the demo on SQLite",
+    "tests/cocrea/test_site.py": "`make run`: the site on the embedded defaults",
+    "tests/cocrea/test_settings.py": "the development settings `make run` uses",
+    "tests/cocrea/test_health.py": "/readyz without Redis or a search engine",
+    "tests/cocrea/test_page_routes.py": "routes remembered in the local-memory cache",
+    "tests/cocrea/test_tasks.py": "the task queue on SQLite",
+    "tests/accounts/test_throttling.py": "limits counted in the local-memory cache",
+    "tests/browser/test_journeys.py": "the site as `make run` serves it",
+    "tests/browser/test_live.py": "live updates through the in-memory channel layer",
+}
 _not_run: Counter = Counter()
 
 
@@ -31,6 +53,13 @@ def _configured(service: str) -> bool:
     if service == "opensearch":
         return settings.SEARCH_ENGINE == "opensearch"
     raise ValueError(service)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = item.path.relative_to(config.rootpath).as_posix()
+        if any(path.startswith(prefix) for prefix in EMBEDDED_DIFFERS):
+            item.add_marker(pytest.mark.embedded)
 
 
 def pytest_runtest_setup(item):
@@ -94,3 +123,23 @@ def official(db):
     participant = ParticipantFactory(display_name="Gerencia de Planeamiento", sector="government")
     participant.user.groups.add(Group.objects.get_or_create(name=GOVERNMENT)[0])
     return participant
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_keepdb, django_db_createdb):
+    """pytest-django's set-up, with the default database's initial data always serialised:
+    the browser suite's shared demo site (tests/browser/conftest.py) restores it after
+    its module, as a transactional test with ``serialized_rollback`` would."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    with django_db_blocker.unblock():
+        config = setup_databases(
+            verbosity=request.config.option.verbose,
+            interactive=False,
+            keepdb=django_db_keepdb and not django_db_createdb,
+            serialized_aliases={"default"},
+        )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=request.config.option.verbose)

@@ -29,11 +29,13 @@ import pytest
 import pytest_asyncio
 from channels.db import database_sync_to_async
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connections
 from django.test import Client
 
 from tests.conftest import _services_required
 from tests.discussions.conftest import consultation, other, participant  # noqa: F401 (fixtures)
+from tests.site import seed_demo
 
 CHROMIUM = Path("/usr/bin/chromium")
 SERVER_START_TIMEOUT = 10.0
@@ -161,6 +163,28 @@ def asgi_server() -> Iterator[AsgiServer]:
     # threads are gone now: collect their connections, or PostgreSQL would refuse to drop
     # the test database.
     gc.collect()
+
+
+def _restore_initial_data() -> None:
+    """The database as migrations left it (what ``serialized_rollback`` restores)."""
+    connection = connections["default"]
+    # As TransactionTestCase does: no post_migrate, whose rows the serialised data holds.
+    call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+    connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+
+
+@pytest.fixture(scope="module")
+def shared_demo(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """The demonstration site, seeded once for a whole module of browser tests that only
+    read it (accessibility, page weight, the security policy): seeding for each test
+    costs seconds a test. Those tests carry no ``django_db`` mark, so nothing is rolled
+    back between them — they must not write. Afterwards the database is as migrations
+    left it, for the tests that follow."""
+    with django_db_blocker.unblock():
+        _restore_initial_data()
+        seed_demo()
+        yield
+        _restore_initial_data()
 
 
 @pytest.fixture

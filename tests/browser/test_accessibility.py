@@ -1,9 +1,7 @@
 """WCAG 2.1 AA as axe-core checks it, on every public page type, in Spanish and English.
 
 A serious or critical violation fails the test; the minor and moderate ones are printed
-(run with ``-s`` to read them). The keyboard journey covers what axe-core cannot: that a
-participant reaches the comment form with Tab, sees where the focus is, sends with Enter,
-and hears about a mistake.
+(run with ``-s`` to read them). test_keyboard.py covers what axe-core cannot.
 """
 
 import pytest
@@ -13,25 +11,23 @@ from django.utils import translation
 
 from tests.browser.axe import audit, blocking, require_axe
 from tests.browser.conftest import browser_unavailable
-from tests.site import seed_demo
 
 try:
     from playwright.async_api import expect
 except ImportError:
     browser_unavailable("Playwright is not installed (pip install 'playwright>=1.50,<2')")
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# Read-only: the demo site is seeded once for the module (shared_demo), nothing is rolled back.
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("shared_demo")]
 
 LANGUAGES = ("es", "en")
 OPEN_SLUG = "presupuesto-participativo"  # translated into English in the demo
 CLOSED_SLUG = "datos-abiertos-obras"  # closed, with government responses; Spanish only
-MAX_TABS_TO_FORM = 60
 
 
-def _seed_demo() -> dict:
+def _demo_urls() -> dict:
     from consultations.models import ConsultationPage
 
-    seed_demo()
     urls = {}
     for language in LANGUAGES:
         opened = ConsultationPage.objects.live().get(slug=OPEN_SLUG, locale__language_code=language)
@@ -75,17 +71,12 @@ def _demo_participant():
 @pytest.fixture
 async def demo_urls():
     require_axe()
-    return await database_sync_to_async(_seed_demo)()
+    return await database_sync_to_async(_demo_urls)()
 
 
 @pytest.fixture
 async def demo_participant(demo_urls):
     return await database_sync_to_async(_demo_participant)()
-
-
-@pytest.fixture
-def consultation_path(consultation) -> str:
-    return consultation.url
 
 
 async def _assert_accessible(page, label: str) -> None:
@@ -136,49 +127,3 @@ async def test_page_for_a_participant_has_no_serious_accessibility_violation(
         if page_type == "consultation (open)":
             await expect(page.locator("textarea[name=comment]")).to_be_visible()
         await _assert_accessible(page, f"{language} {page_type} (participant)")
-
-
-async def _focus_shows(page) -> bool:
-    """Whether the focused element draws an outline or a focus ring (box-shadow)."""
-    return await page.evaluate(
-        """() => {
-            const style = getComputedStyle(document.activeElement);
-            const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
-            return outline || style.boxShadow !== 'none';
-        }"""
-    )
-
-
-async def test_participant_comments_with_the_keyboard_alone(open_page, consultation_path, participant):
-    page = await open_page(consultation_path, as_participant=participant)
-    textarea = page.locator("textarea[name=comment]")
-    for presses in range(1, MAX_TABS_TO_FORM + 1):
-        await page.keyboard.press("Tab")
-        assert await _focus_shows(page), f"Tab {presses}: the focused element shows no outline"
-        if await textarea.evaluate("element => element === document.activeElement"):
-            break
-    else:
-        pytest.fail(f"the comment field is not reached in {MAX_TABS_TO_FORM} presses of Tab")
-    print(f"Tab presses to the comment field: {presses}")
-
-    text = "Propongo que el presupuesto se publique también en quechua."
-    await page.keyboard.type(text)
-    button = page.get_by_role("button", name="Enviar aporte")
-    while not await button.evaluate("element => element === document.activeElement"):
-        await page.keyboard.press("Tab")
-    assert await _focus_shows(page), "the focused send button shows no outline"
-    await page.keyboard.press("Enter")
-    await expect(page.locator("#aportes article.contribution").filter(has_text=text)).to_be_visible()
-
-
-async def test_an_empty_contribution_is_announced(open_page, consultation_path, participant):
-    page = await open_page(consultation_path, as_participant=participant)
-    await page.get_by_role("button", name="Enviar aporte").click()
-
-    textarea = page.locator("textarea[name=comment]")
-    await expect(page.locator("#aportar [role=alert]")).to_be_visible()
-    await expect(textarea).to_have_attribute("aria-invalid", "true")
-    described_by = (await textarea.get_attribute("aria-describedby")).split()
-    error = page.locator("#aportar .error")
-    await expect(error).to_have_text("Este campo es requerido.")
-    assert await error.get_attribute("id") in described_by

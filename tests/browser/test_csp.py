@@ -8,21 +8,20 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from tests.browser.conftest import browser_unavailable
-from tests.site import seed_demo
 
 try:
     from playwright.async_api import expect
 except ImportError:
     browser_unavailable("Playwright is not installed (pip install 'playwright>=1.50,<2')")
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# Read-only: the demo site is seeded once for the module (shared_demo), nothing is rolled back.
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("shared_demo")]
 
 
 def _admin_paths() -> tuple[object, list[str]]:
     from accounts.models import Participant
     from consultations.models import ConsultationPage
 
-    seed_demo()
     admin = get_user_model().objects.get(username="admin")
     # open_page signs in a participant; the demo's admin takes part as one
     admin_participant = Participant.objects.select_related("user").get(user=admin)

@@ -9,19 +9,18 @@ import re
 from dataclasses import dataclass, field
 
 import pytest
-from channels.db import database_sync_to_async
 from django.urls import reverse
 from django.utils import translation
 
 from tests.browser.conftest import browser_unavailable
-from tests.site import seed_demo
 
 try:
     from playwright.async_api import Response
 except ImportError:
     browser_unavailable("Playwright is not installed (pip install 'playwright>=1.50,<2')")
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# Read-only: the demo site is seeded once for the module (shared_demo), nothing is rolled back.
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("shared_demo")]
 
 BUDGET_BYTES = 150 * 1024
 MAX_CSS_JS_REQUESTS = 3
@@ -31,12 +30,11 @@ CONTRIBUTIONS = 100
 REPLY_EVERY = 4  # one contribution in four answers the one before it
 
 
-def _seed_demo_with_a_long_discussion() -> dict[str, str]:
+def _add_a_long_discussion() -> dict[str, str]:
     from accounts.models import Participant
     from consultations.models import ConsultationPage
     from discussions import services
 
-    seed_demo()
     consultation = ConsultationPage.objects.live().get(slug=OPEN_SLUG, locale__language_code="es")
     authors = [participant.user for participant in Participant.objects.select_related("user")]
     previous = None
@@ -59,9 +57,10 @@ def _seed_demo_with_a_long_discussion() -> dict[str, str]:
     }
 
 
-@pytest.fixture
-async def demo_paths() -> dict[str, str]:
-    return await database_sync_to_async(_seed_demo_with_a_long_discussion)()
+@pytest.fixture(scope="module")
+def demo_paths(shared_demo) -> dict[str, str]:
+    """The demo, with a consultation of 100 more contributions: added once for the module."""
+    return _add_a_long_discussion()
 
 
 @dataclass
