@@ -5,6 +5,7 @@ It is the embedded default (``make run``) and the fallback when OpenSearch is do
 documents it stores are also what drift checks compare the engine against.
 """
 
+import zlib
 from collections.abc import Iterable
 from datetime import datetime, time
 
@@ -21,6 +22,10 @@ from ..parsing import ParsedQuery
 from .base import FACETS, SUGGESTED_KINDS, Engine, EngineHit, EngineQuery, EngineResults
 
 BATCH = 500
+#: PostgreSQL advisory locks taken while documents are written: this table's class, and
+#: the number of buckets document ids are spread over.
+LOCK_CLASS = 0x5EA4C4
+LOCK_BUCKETS = 256
 #: Words shorter than this must be spelled right (as OpenSearch's "AUTO:5,…").
 FUZZY_MIN_LENGTH = 5
 _TABLE = SearchDocument._meta.db_table
@@ -28,6 +33,16 @@ _TABLE = SearchDocument._meta.db_table
 
 class _Postgres:
     """A weighted ``tsvector`` column (title A, body B) with a GIN index."""
+
+    def lock(self, doc_ids: list[str]) -> None:
+        """Hold, until the transaction ends, the locks of these documents' buckets, so
+        two writers of one document take turns: otherwise both delete the old row, then
+        both insert, and the second breaks the unique ``doc_id`` (seen with live
+        workers). Buckets keep the locks few; sorted, two writers cannot deadlock."""
+        buckets = sorted({zlib.crc32(doc_id.encode()) % LOCK_BUCKETS for doc_id in doc_ids})
+        with connection.cursor() as cursor:
+            for bucket in buckets:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, bucket])
 
     def write(self, rows: list[SearchDocument]) -> None:
         with connection.cursor() as cursor:
@@ -63,6 +78,9 @@ class _Postgres:
 
 class _Sqlite:
     """An FTS5 table whose rowid is the document's id; BM25 with the title weighted."""
+
+    def lock(self, doc_ids: list[str]) -> None:
+        """SQLite lets one writer at a time in: nothing to add."""
 
     def write(self, rows: list[SearchDocument]) -> None:
         with connection.cursor() as cursor:
@@ -169,8 +187,8 @@ class DatabaseEngine(Engine):
         pairs = list(pairs)
         vendor = _vendor()
         with transaction.atomic():
-            doc_ids = set(stale_ids) | {document.id for _, document in pairs}
-            doc_ids = list(doc_ids)
+            doc_ids = sorted(set(stale_ids) | {document.id for _, document in pairs})
+            vendor.lock(doc_ids)
             for start in range(0, len(doc_ids), BATCH):
                 old = list(
                     SearchDocument.objects.filter(doc_id__in=doc_ids[start : start + BATCH]).values_list(
