@@ -1,13 +1,42 @@
-"""What search finds of plans and consultations (loaded by the search app)."""
+"""What search finds of plans and consultations, and the facets they add (loaded by the
+search app). A plan or consultation is named in filters by its original's id, whichever
+translation a document comes from, so the facet lists it once, in the reader's language."""
 
 from datetime import UTC, datetime
 
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
+from search import facets
 from search.documents import Document
-from search.sources import page_documents, plain_text, public_pages
+from search.sources import original_ids, page_documents, page_id_valid, page_titles, plain_text, public_pages
 
-from .models import ActionPlanPage, ConsultationPage
+from .models import ActionPlanPage, ConsultationPage, OgpValue
+
+facets.register(
+    facets.Facet(
+        field="plan", parameter="plan", title=_("Action plan"), labels=page_titles, validate=page_id_valid, order=20
+    )
+)
+facets.register(
+    facets.Facet(
+        field="consultation",
+        parameter="consultation",
+        title=_("Consultation"),
+        labels=page_titles,
+        validate=page_id_valid,
+        order=30,
+    )
+)
+facets.register(
+    facets.Facet(
+        field="ogp_values",
+        parameter="ogp",
+        title=_("OGP value"),
+        labels=facets.choices_labeller(lambda: OgpValue.Code.choices),
+        order=60,
+    )
+)
 
 
 def _plan_created(page: ActionPlanPage) -> datetime:
@@ -17,6 +46,7 @@ def _plan_created(page: ActionPlanPage) -> datetime:
 
 @page_documents(ActionPlanPage)
 def plan_documents(pages: list[ActionPlanPage]) -> dict[int, list[Document]]:
+    originals = original_ids(pages)
     return {
         page.pk: [
             Document(
@@ -29,7 +59,7 @@ def plan_documents(pages: list[ActionPlanPage]) -> dict[int, list[Document]]:
                 created=_plan_created(page),
                 author=page.lead_agency,
                 sector="government",
-                plan=page.pk,
+                plan=originals[page.pk],
                 plan_title=page.title,
             )
         ]
@@ -55,6 +85,7 @@ def consultation_context(pages: list[ConsultationPage]) -> dict[int, dict]:
     """What a public consultation's documents and its contributions' documents share."""
     pages = public_pages(pages)
     plans = _plans_of(pages)
+    originals = original_ids([*pages, *plans.values()])
     pages = ConsultationPage.objects.filter(pk__in=[page.pk for page in pages]).prefetch_related(
         "territories", "ogp_values"
     )
@@ -67,9 +98,9 @@ def consultation_context(pages: list[ConsultationPage]) -> dict[int, dict]:
             "url": page.url or "",
             "language": page.locale.language_code,
             "responder": page.lead_institution,
-            "consultation": page.pk,
+            "consultation": originals[page.pk],
             "consultation_title": page.title,
-            "plan": plan.pk if plan else None,
+            "plan": originals[plan.pk] if plan else None,
             "plan_title": plan.title if plan else "",
             "territories": sorted(territory.slug for territory in page.territories.all()),
             "ogp_values": sorted(value.code for value in page.ogp_values.all()),
@@ -102,7 +133,7 @@ def consultation_documents(pages: list[ConsultationPage]) -> dict[int, list[Docu
                 territories=shared["territories"],
                 plan=shared["plan"],
                 plan_title=shared["plan_title"],
-                consultation=pk,
+                consultation=shared["consultation"],
                 consultation_title=page.title,
                 ogp_values=shared["ogp_values"],
             )
