@@ -516,16 +516,19 @@ def build_queries(corpus: Corpus, count: int, rng: random.Random) -> list[Query]
 
 def engine_query(params: dict[str, list[str]]):
     """The request the query service sends the engine for these parameters (valid ones)."""
-    from search import parsing
+    from search import facets, parsing
     from search.engines.base import EngineQuery
-    from search.query import PARAMETERS, PER_PAGE, default_sort
+    from search.query import PER_PAGE, default_sort
+
+    fields = {facet.parameter: facet.field for facet in facets.registered()}
 
     query = parsing.parse(params.get("q", [""])[0])
     sort = params["sort"][0] if "sort" in params else default_sort(query)
     page = int(params.get("page", ["1"])[0])
     return EngineQuery(
         query=query,
-        filters={PARAMETERS[name]: values for name, values in params.items() if name in PARAMETERS},
+        filters={fields[name]: values for name, values in params.items() if name in fields},
+        language="es",
         sort=sort,
         offset=(page - 1) * PER_PAGE,
         limit=PER_PAGE,
@@ -541,6 +544,7 @@ def run(options, corpus: Corpus, pairs: list, engine) -> dict:
 
     from core.models import Territory
     from search import query as service
+    from search.engines import opensearch_queries as requests
     from search.engines.database import DatabaseEngine
 
     missing = set(TERRITORIES) - set(Territory.objects.values_list("slug", flat=True))
@@ -584,7 +588,7 @@ def run(options, corpus: Corpus, pairs: list, engine) -> dict:
         return (time.perf_counter() - clock) * 1000, results
 
     def raw(item: Query) -> tuple[float, dict]:
-        body = engine._body(engine_query(item.params))
+        body = requests.results_search(engine_query(item.params)).to_dict()
         clock = time.perf_counter()
         response = engine.client.search(index=engine.alias, body=body)
         return (time.perf_counter() - clock) * 1000, response

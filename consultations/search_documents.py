@@ -1,11 +1,41 @@
-"""What search finds of plans and consultations (loaded by the search app)."""
+"""What search finds of plans and consultations, and the facets they add (loaded by the
+search app). A plan or consultation is named in filters by its original's id, whichever
+translation a document comes from, so the facet lists it once, in the reader's language."""
 
 from datetime import UTC, datetime
 
-from search.documents import Document
-from search.sources import page_documents, plain_text
+from django.utils.translation import gettext_lazy as _
 
-from .models import ActionPlanPage, ConsultationPage
+from search import facets
+from search.documents import Document
+from search.sources import original_ids, page_documents, page_id_valid, page_titles, plain_text
+
+from .models import ActionPlanPage, ConsultationPage, OgpValue
+
+facets.register(
+    facets.Facet(
+        field="plan", parameter="plan", title=_("Action plan"), labels=page_titles, validate=page_id_valid, order=20
+    )
+)
+facets.register(
+    facets.Facet(
+        field="consultation",
+        parameter="consultation",
+        title=_("Consultation"),
+        labels=page_titles,
+        validate=page_id_valid,
+        order=30,
+    )
+)
+facets.register(
+    facets.Facet(
+        field="ogp_values",
+        parameter="ogp",
+        title=_("OGP value"),
+        labels=facets.choices_labeller(lambda: OgpValue.Code.choices),
+        order=60,
+    )
+)
 
 
 def _plan_created(page: ActionPlanPage) -> datetime:
@@ -15,6 +45,7 @@ def _plan_created(page: ActionPlanPage) -> datetime:
 
 @page_documents(ActionPlanPage)
 def plan_documents(pages: list[ActionPlanPage]) -> dict[int, list[Document]]:
+    originals = original_ids(pages)
     return {
         page.pk: [
             Document(
@@ -27,7 +58,7 @@ def plan_documents(pages: list[ActionPlanPage]) -> dict[int, list[Document]]:
                 created=_plan_created(page),
                 author=page.lead_agency,
                 sector="government",
-                plan=page.pk,
+                plan=originals[page.pk],
                 plan_title=page.title,
             )
         ]
@@ -64,7 +95,7 @@ def consultation_documents(pages: list[ConsultationPage]) -> dict[int, list[Docu
                 territories=shared["territories"],
                 plan=shared["plan"],
                 plan_title=shared["plan_title"],
-                consultation=pk,
+                consultation=shared["consultation"],
                 consultation_title=page.title,
                 ogp_values=shared["ogp_values"],
             )

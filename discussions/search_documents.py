@@ -9,15 +9,36 @@ from collections.abc import Iterator
 
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
+from search import facets
 from search.documents import Document, Source, key, register
 from search.sources import plain_text
 
 from . import hosts
-from .models import Contribution, Status
+from .models import Channel, Contribution, ResponseStatus, Status
 
 CONTEXT_LENGTH = 240
+
+facets.register(
+    facets.Facet(
+        field="response_status",
+        parameter="status",
+        title=_("Government response"),
+        labels=facets.choices_labeller(lambda: ResponseStatus.choices),
+        order=70,
+    )
+)
+facets.register(
+    facets.Facet(
+        field="channel",
+        parameter="channel",
+        title=_("Channel"),
+        labels=facets.choices_labeller(lambda: Channel.choices),
+        order=80,
+    )
+)
 
 
 def _targets(contributions: list[Contribution]) -> dict[tuple[int, str], dict]:

@@ -26,6 +26,29 @@ KINDS = {
 }
 
 
+#: Fields that hold codes or ids, filterable as they are (the facets choose among them).
+KEYWORD_FIELDS = (
+    "kind",
+    "year",
+    "sector",
+    "territories",
+    "plan",
+    "consultation",
+    "ogp_values",
+    "response_status",
+    "channel",
+)
+
+
+#: Where engines keep ``Document.readers``, beside the facet values (no facet may take it).
+READERS = "readers"
+
+
+def facet_path(name: str) -> str:
+    """Where an engine keeps a facet's values: its own field, or under ``facets``."""
+    return name if name in KEYWORD_FIELDS else f"facets.{name}"
+
+
 @dataclass
 class Document:
     """One searchable thing, as both engines store it. Never holds private data: no
@@ -51,10 +74,27 @@ class Document:
     channel: str = ""
     section: str = ""  # heading of the commented section
     context: str = ""  # shown with the hit, not searched: what a response answers
+    #: Values of facets a host registers beyond the fields above (a budget proposal's
+    #: phase, a hearing's question status), by the facet's field name.
+    facets: dict[str, list[str]] = field(default_factory=dict)
+    #: The languages of the readers it is shown to; empty: everyone. One page's versions
+    #: share them out, so a reader finds the page once (see ``sources.reader_languages``).
+    readers: list[str] = field(default_factory=list)
 
     @property
     def year(self) -> int:
         return self.created.year
+
+    def facet_values(self) -> dict[str, list[str]]:
+        """Every filterable value, by field: the keyword fields and the host's facets."""
+        values: dict[str, list[str]] = {}
+        for name in KEYWORD_FIELDS:
+            value = self.year if name == "year" else getattr(self, name)
+            listed = value if isinstance(value, list) else [value]
+            values[name] = [str(item) for item in listed if item not in (None, "")]
+        for name, listed in self.facets.items():
+            values.setdefault(name, []).extend(str(item) for item in listed if item not in (None, ""))
+        return {name: listed for name, listed in values.items() if listed}
 
     def as_dict(self) -> dict:
         data = asdict(self)

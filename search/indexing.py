@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_tasks import task
 
 from . import documents as registry
 from .engines import EngineUnavailable, database_engine, get_engine
@@ -59,10 +60,8 @@ def queue_changed(*objects) -> None:
 
 
 def _enqueue() -> None:
-    from .tasks import process_backlog
-
     try:
-        process_backlog.enqueue()
+        process_backlog_task.enqueue()
     except Exception:  # the change is saved and its backlog entry stays: it is only later
         logger.exception("Could not queue the indexing task; search_check will catch up")
 
@@ -198,9 +197,8 @@ def _schedule_retry() -> None:
     """With a worker, try again when the first entry is due — once, however many changes
     were postponed meanwhile; without one (the immediate backend), the next change or
     ``search_check`` does."""
-    from .tasks import process_backlog as task
-
-    if not task.get_backend().supports_defer:
+    retry_task = process_backlog_task
+    if not retry_task.get_backend().supports_defer:
         return
     first = IndexingBacklog.objects.order_by("retry_after").values_list("retry_after", flat=True).first()
     if first is None:
@@ -209,7 +207,7 @@ def _schedule_retry() -> None:
     # retry removes it when it starts.
     wait = max(1, int((first - timezone.now()).total_seconds())) + 60
     if cache.add(RETRY_SCHEDULED_KEY, first.isoformat(), wait):
-        task.using(run_after=first).enqueue(retry=True)
+        retry_task.using(run_after=first).enqueue(retry=True)
 
 
 def retry_started() -> None:
@@ -233,3 +231,13 @@ def _pairs(keys: list[str]) -> Iterator[tuple[str, registry.Document]]:
     for value, documents in registry.documents_for(keys).items():
         for document in documents:
             yield value, document
+
+
+# --- the background task ----------------------------------------------------------------
+@task()
+def process_backlog_task(retry: bool = False) -> dict:
+    """Indexing in the background, after the change that caused it is committed."""
+    if retry:  # the scheduled retry has come: a later failure may schedule the next one
+        retry_started()
+    outcome = process_backlog()
+    return {"written": outcome.written, "removed": outcome.removed, "failed": len(outcome.failed)}

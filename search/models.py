@@ -31,6 +31,8 @@ class SearchDocument(models.Model):
     channel = models.CharField(max_length=30, blank=True)
     section = models.CharField(max_length=255, blank=True)
     context = models.TextField(blank=True)
+    facets = models.JSONField(default=dict)  # a host's own facets: name → values
+    readers = models.JSONField(default=list)  # languages of the readers it is shown to; []: all
     fingerprint = models.CharField(max_length=32)
     title_terms = models.TextField(blank=True)
     body_terms = models.TextField(blank=True)
@@ -45,7 +47,7 @@ class SearchDocument(models.Model):
 class SearchFacet(models.Model):
     """One filterable value of a document (a document has one row per territory)."""
 
-    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="facets")
+    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="facet_values")
     field = models.CharField(max_length=30)
     value = models.CharField(max_length=100)
 

@@ -13,51 +13,21 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.translation import get_language, get_language_info, ngettext
 from django.utils.translation import gettext as _
-from wagtail.models import Page
 
-from consultations.models import OgpValue
-from core.models import Sector, Territory
-from discussions.models import Channel, ResponseStatus
-
+from . import facets as registry
 from . import parsing
-from .documents import KINDS
 from .engines import EngineUnavailable, database_engine, get_engine
 from .engines.base import MAX_RESULT_WINDOW, SORTS, EngineQuery, EngineResults
+from .sources import translated_pages
 
 logger = logging.getLogger(__name__)
 
 PER_PAGE = 20
 #: Values shown per facet (the selected ones are always shown too).
 FACET_LIMIT = 12
-#: Request parameter → document field.
-PARAMETERS = {
-    "kind": "kind",
-    "plan": "plan",
-    "consultation": "consultation",
-    "territory": "territories",
-    "sector": "sector",
-    "ogp": "ogp_values",
-    "status": "response_status",
-    "channel": "channel",
-    "year": "year",
-}
-FIELDS = {field_name: parameter for parameter, field_name in PARAMETERS.items()}
-
-
-def _facet_titles() -> dict[str, str]:
-    return {
-        "kind": _("Type"),
-        "plan": _("Action plan"),
-        "consultation": _("Consultation"),
-        "territories": _("Province"),
-        "sector": _("Sector"),
-        "ogp_values": _("OGP value"),
-        "response_status": _("Government response"),
-        "channel": _("Channel"),
-        "year": _("Year"),
-    }
 
 
 @dataclass
@@ -161,25 +131,22 @@ def default_sort(query: parsing.ParsedQuery) -> str:
     return "newest" if query.is_empty else "relevance"
 
 
-def _labels() -> dict[str, dict[str, str]]:
-    return {
-        "kind": {code: str(label) for code, label in KINDS.items()},
-        "sector": {code: str(label) for code, label in Sector.choices},
-        "territories": dict(Territory.objects.values_list("slug", "name")),
-        "ogp_values": {code: str(label) for code, label in OgpValue.Code.choices},
-        "response_status": {code: str(label) for code, label in ResponseStatus.choices},
-        "channel": {code: str(label) for code, label in Channel.choices},
-    }
+class _Labels:
+    """Labels of facet values in the reader's language, asked of each facet once."""
 
+    def __init__(self):
+        self.known: dict[str, dict[str, str]] = {}
 
-def _valid(field_name: str, value: str, labels: dict[str, dict[str, str]]) -> bool:
-    if field_name in labels:
-        return value in labels[field_name]
-    if field_name in ("plan", "consultation"):
-        return value.isdigit() and len(value) < 19
-    if field_name == "year":
-        return value.isdigit() and len(value) == 4
-    return False
+    def get(self, field_name: str, values: list[str]) -> dict[str, str]:
+        facet = registry.get(field_name)
+        known = self.known.setdefault(field_name, {})
+        wanted = [value for value in dict.fromkeys(values) if value not in known]
+        if facet is not None and wanted:
+            known.update(facet.labels(wanted))
+        return {value: known.get(value, value) for value in values}
+
+    def one(self, field_name: str, value: str) -> str:
+        return self.get(field_name, [value])[value] if value else ""
 
 
 def _date(value: str | None, notices: list[str], label: str) -> date | None:
@@ -214,15 +181,14 @@ def search(params, *, per_page: int = PER_PAGE) -> SearchResults:
         )
     if query.is_empty and query.raw:
         notices.append(_("Your search has no words to look for (only signs or symbols), so everything is shown."))
-    labels = _labels()
     filters: dict[str, list[str]] = {}
     ignored = 0
-    for parameter, field_name in PARAMETERS.items():
-        values = [value.strip() for value in get_list(parameter) if value and value.strip()][:20]
-        valid = [value for value in dict.fromkeys(values) if _valid(field_name, value, labels)]
+    for facet in registry.registered():
+        values = [value.strip() for value in get_list(facet.parameter) if value and value.strip()][:20]
+        valid = facet.valid(list(dict.fromkeys(values)))
         ignored += len(values) - len(valid)
         if valid:
-            filters[parameter] = valid
+            filters[facet.parameter] = valid
     if ignored:
         notices.append(
             ngettext(
@@ -240,9 +206,11 @@ def search(params, *, per_page: int = PER_PAGE) -> SearchResults:
     page = _int(get_one("page"), 1)
     last_reachable = max(1, MAX_RESULT_WINDOW // per_page)
 
+    by_parameter = {facet.parameter: facet.field for facet in registry.registered()}
     request = EngineQuery(
         query=query,
-        filters={PARAMETERS[parameter]: values for parameter, values in filters.items()},
+        filters={by_parameter[parameter]: values for parameter, values in filters.items()},
+        language=get_language() or "",
         date_from=date_from,
         date_to=date_to,
         sort=sort,
@@ -292,7 +260,8 @@ def search(params, *, per_page: int = PER_PAGE) -> SearchResults:
         fallback=fallback,
         notices=notices,
     )
-    results.hits = _hits(found, labels)
+    labels = _Labels()
+    results.hits = _hits(found, labels, request.language)
     results.facets = _facets(found, results, labels)
     if not found.total and not query.is_empty:
         results.suggestion = _suggestion(engine, request)
@@ -306,29 +275,40 @@ def _language_name(code: str) -> str:
         return code
 
 
-def _hits(found: EngineResults, labels: dict[str, dict[str, str]]) -> list[Hit]:
+def _hits(found: EngineResults, labels: _Labels, language: str) -> list[Hit]:
+    sources = [hit.document for hit in found.hits]
+    for field_name in ("kind", "sector", "territories", "response_status"):
+        labels.get(field_name, [str(value) for source in sources for value in _listed(source.get(field_name))])
+    # A contribution lives on its page's original; the reader goes to their language's version.
+    elsewhere = {source.get("consultation") for source in sources if source.get("language") != language}
+    versions = translated_pages([pk for pk in elsewhere if pk], language) if language else {}
     hits = []
-    for hit in found.hits:
-        source = hit.document
+    for hit, source in zip(found.hits, sources, strict=True):
         created = source["created"]
         moment = date.fromisoformat(created[:10])
+        title_html, url, consultation_title = hit.title_html, source["url"], source.get("consultation_title") or ""
+        version = versions.get(source.get("consultation"))
+        if version is not None:
+            _, anchor, fragment = url.partition("#")
+            title_html, url, consultation_title = escape(version.title), version.url + anchor + fragment, version.title
+            source = {**source, "language": language}
         hits.append(
             Hit(
                 kind=source["kind"],
-                kind_label=labels["kind"].get(source["kind"], source["kind"]),
-                title_html=hit.title_html,
+                kind_label=labels.one("kind", source["kind"]),
+                title_html=title_html,
                 snippet_html=hit.snippet_html,
-                url=source["url"],
+                url=url,
                 created=created,
                 created_display=date_format(moment, "DATE_FORMAT"),
                 author=source.get("author") or "",
-                sector=labels["sector"].get(source.get("sector") or "", ""),
+                sector=labels.one("sector", source.get("sector") or ""),
                 organisation=source.get("organisation") or "",
-                territories=[labels["territories"].get(slug, slug) for slug in source.get("territories") or []],
-                plan_title=source.get("plan_title") or "",
-                consultation_title=source.get("consultation_title") or "",
+                territories=list(labels.get("territories", source.get("territories") or []).values()),
+                plan_title=labels.one("plan", str(source.get("plan") or "")) or source.get("plan_title") or "",
+                consultation_title=consultation_title,
                 section=source.get("section") or "",
-                response_status=labels["response_status"].get(source.get("response_status") or "", ""),
+                response_status=labels.one("response_status", source.get("response_status") or ""),
                 context=source.get("context") or "",
                 language=source.get("language", ""),
                 language_name=_language_name(source.get("language", "")),
@@ -337,46 +317,38 @@ def _hits(found: EngineResults, labels: dict[str, dict[str, str]]) -> list[Hit]:
     return hits
 
 
-def _facets(found: EngineResults, results: SearchResults, labels: dict[str, dict[str, str]]) -> list[Facet]:
-    page_ids = {value for name in ("plan", "consultation") for value in found.facets.get(name, {})}
-    page_ids |= {value for name in ("plan", "consultation") for value in results.filters.get(name, [])}
-    language = get_language()
-    titles = {}
-    for pk, title, code in Page.objects.filter(pk__in=[int(pk) for pk in page_ids]).values_list(
-        "pk", "title", "locale__language_code"
-    ):
-        titles[pk] = title if code == language else f"{title} ({_language_name(code)})"
-    facet_titles = _facet_titles()
-    facets = []
-    for field_name, title in facet_titles.items():
-        parameter = FIELDS[field_name]
-        counts = found.facets.get(field_name, {})
-        selected = results.filters.get(parameter, [])
-        values = []
-        for value in sorted(set(counts) | set(selected), key=lambda v: (-counts.get(v, 0), v)):
-            if field_name in ("plan", "consultation"):
-                label = titles.get(int(value), value)
-            elif field_name == "year":
-                label = value
-            else:
-                label = labels[field_name].get(value, value)
+def _listed(value) -> list:
+    if value in (None, ""):
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _facets(found: EngineResults, results: SearchResults, labels: _Labels) -> list[Facet]:
+    shown_facets = []
+    for facet in registry.registered():
+        counts = found.facets.get(facet.field, {})
+        selected = results.filters.get(facet.parameter, [])
+        values = sorted(set(counts) | set(selected), key=lambda v: (-counts.get(v, 0), v))
+        if facet.newest_first:
+            values.sort(reverse=True)
+        named = labels.get(facet.field, values)
+        items = []
+        for value in values:
             toggled = [item for item in selected if item != value] if value in selected else [*selected, value]
-            values.append(
+            items.append(
                 FacetValue(
                     value=value,
-                    label=label,
+                    label=named[value],
                     count=counts.get(value, 0),
                     selected=value in selected,
-                    url=results.url(**{parameter: toggled}),
+                    url=results.url(**{facet.parameter: toggled}),
                 )
             )
-        if field_name == "year":
-            values.sort(key=lambda item: item.value, reverse=True)
-        shown = [item for item in values if item.selected]
-        shown += [item for item in values if not item.selected][: max(0, FACET_LIMIT - len(shown))]
+        shown = [item for item in items if item.selected]
+        shown += [item for item in items if not item.selected][: max(0, FACET_LIMIT - len(shown))]
         if shown:
-            facets.append(Facet(name=parameter, title=title, values=shown))
-    return facets
+            shown_facets.append(Facet(name=facet.parameter, title=str(facet.title), values=shown))
+    return shown_facets
 
 
 def _suggestion(engine, request: EngineQuery) -> str:

@@ -2,13 +2,23 @@
 documents say, is registered by the apps that own them (``page_documents``); here is
 what all pages share: only live pages without a view restriction on them or an
 ancestor are found, and a page's change re-reads its descendants and whatever hangs
-from them (a consultation's contributions carry its title, address and visibility)."""
+from them (a consultation's contributions carry its title, address and visibility).
+
+A page and its translations (pages sharing a ``translation_key``) are one page to a
+reader: each version is shown to the readers of its language, and the original (the
+default locale's) to readers of a language it has no version in, so nobody finds it
+twice. Filters and facets name such a page by its original's id (``original_ids``) and
+label it in the reader's language (``page_titles``). Aliases — the same page shown in
+another locale's tree — are not versions of their own and are not indexed.
+"""
 
 from collections.abc import Callable, Iterator
 from html import unescape as unescape_entities
 
+from django.conf import settings
 from django.utils.html import strip_tags
-from wagtail.models import Page, PageViewRestriction
+from django.utils.translation import get_language
+from wagtail.models import Locale, Page, PageViewRestriction
 
 from .documents import Document, Source, key, register, sources
 
@@ -46,19 +56,93 @@ def public_pages(pages: list[Page]) -> list[Page]:
     return [page for page in live if not any(page.path.startswith(path) for path in restricted)]
 
 
+def _versions(pages: list[Page]) -> dict:
+    """The public versions of these pages' translation groups, by translation key."""
+    keys = {page.translation_key for page in pages}
+    versions = Page.objects.filter(translation_key__in=keys, alias_of__isnull=True).select_related("locale")
+    found: dict = {}
+    for version in public_pages(list(versions.order_by("pk"))):
+        found.setdefault(version.translation_key, []).append(version)
+    return found
+
+
+def original_ids(pages: list[Page]) -> dict[int, int]:
+    """Each page's original: its version in the default locale, or itself."""
+    default = Locale.get_default().pk
+    keys = {page.translation_key for page in pages}
+    originals = dict(
+        Page.objects.filter(translation_key__in=keys, locale_id=default, alias_of__isnull=True).values_list(
+            "translation_key", "pk"
+        )
+    )
+    return {page.pk: originals.get(page.translation_key, page.pk) for page in pages}
+
+
+def reader_languages(pages: list[Page]) -> dict[int, list[str]]:
+    """The languages whose readers each page is shown to: its own, and for the version
+    that stands in for the others (the original, while public), every language the page
+    has no public version in."""
+    languages = [code for code, _name in settings.LANGUAGES]
+    default = Locale.get_default().pk
+    readers = {}
+    for versions in _versions(pages).values():
+        present = {version.locale.language_code for version in versions}
+        stand_in = next((version for version in versions if version.locale_id == default), versions[0])
+        for version in versions:
+            shown = {version.locale.language_code}
+            if version.pk == stand_in.pk:
+                shown |= set(languages) - present
+            readers[version.pk] = sorted(shown)
+    return readers
+
+
+def page_titles(ids: list[str]) -> dict[str, str]:
+    """Labels of pages named by their original's id: the title of the version in the
+    active language, or the original's."""
+    pks = [int(value) for value in ids if value.isdigit() and len(value) < 19]
+    originals = {page.pk: page for page in Page.objects.filter(pk__in=pks).only("title", "translation_key")}
+    translated = dict(
+        Page.objects.filter(
+            translation_key__in=[page.translation_key for page in originals.values()],
+            locale__language_code=get_language(),
+            alias_of__isnull=True,
+            live=True,
+        ).values_list("translation_key", "title")
+    )
+    return {str(pk): translated.get(page.translation_key, page.title) for pk, page in originals.items()}
+
+
+def translated_pages(ids: list[int], language: str) -> dict[int, Page]:
+    """The live version in ``language`` of each page named by its original's id, where
+    there is one."""
+    keys = dict(Page.objects.filter(pk__in=ids).values_list("translation_key", "pk"))
+    versions = Page.objects.filter(
+        translation_key__in=keys, locale__language_code=language, alias_of__isnull=True, live=True
+    )
+    return {keys[version.translation_key]: version for version in public_pages(list(versions))}
+
+
+def page_id_valid(value: str) -> bool:
+    return value.isdigit() and len(value) < 19
+
+
 @register
 class PageSource(Source):
     prefix = "page"
 
     def documents(self, pks: list[str]) -> dict[str, list[Document]]:
         ids = [int(pk) for pk in pks if pk.isdigit()]
-        pages = [page for page in Page.objects.filter(pk__in=ids).specific() if type(page) in _builders]
+        pages = Page.objects.filter(pk__in=ids, alias_of__isnull=True).specific()
+        pages = public_pages([page for page in pages if type(page) in _builders])
+        readers = reader_languages(pages)
         found: dict[str, list[Document]] = {}
         by_model: dict[type, list[Page]] = {}
-        for page in public_pages(pages):
+        for page in pages:
             by_model.setdefault(type(page), []).append(page)
         for model, group in by_model.items():
             for pk, documents in _builders[model](group).items():
+                for document in documents:
+                    document.readers = document.readers or readers.get(pk, [])
                 found[str(pk)] = documents
         return found
 
@@ -71,7 +155,10 @@ class PageSource(Source):
         for path in paths:
             descendants |= Page.objects.filter(path__startswith=path)
         page_ids = list(descendants.values_list("pk", flat=True))
-        found = [key(self.prefix, pk) for pk in page_ids if str(pk) not in pks]
+        # Versions of a page share out its readers: a new or withdrawn one changes the others.
+        keys = Page.objects.filter(pk__in=ids).values("translation_key")
+        page_ids += list(Page.objects.filter(translation_key__in=keys).values_list("pk", flat=True))
+        found = [key(self.prefix, pk) for pk in dict.fromkeys(page_ids) if str(pk) not in pks]
         for source in sources().values():
             hanging = getattr(source, "keys_for_pages", None)
             if hanging is not None:
@@ -82,5 +169,6 @@ class PageSource(Source):
         models = searchable_page_models()
         if not models:
             return iter(())
-        queryset = Page.objects.type(*models).filter(live=True).values_list("pk", flat=True).order_by("pk")
+        queryset = Page.objects.type(*models).filter(live=True, alias_of__isnull=True)
+        queryset = queryset.values_list("pk", flat=True).order_by("pk")
         return (str(pk) for pk in queryset.iterator(chunk_size=2000))

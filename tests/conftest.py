@@ -60,6 +60,10 @@ def pytest_collection_modifyitems(config, items):
         path = item.path.relative_to(config.rootpath).as_posix()
         if any(path.startswith(prefix) for prefix in EMBEDDED_DIFFERS):
             item.add_marker(pytest.mark.embedded)
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            # Its flush would re-create content types the next serialised test restores again.
+            raise pytest.UsageError(f"{item.nodeid}: a transactional test here also needs serialized_rollback=True")
 
 
 def pytest_runtest_setup(item):

@@ -22,6 +22,7 @@ from core.pages import page_visible_to
 from discussions import hosts
 from discussions.context import discussion_context
 from discussions.errors import NotAllowed
+from search.sources import original_ids
 
 from ..blocks import NO_SECTIONS, CommitmentStreamBlock, duplicate_anchors
 from ..routes import OpenDataRoutesMixin
@@ -195,14 +196,16 @@ class ConsultationPage(hosts.DiscussionHost, OpenDataRoutesMixin, Page):
         if not page_visible_to(self):
             return None
         plan = self.get_parent()  # always an action plan (parent_page_types)
+        # Facets name a page by its original's id, so translations count as one.
+        originals = original_ids([self, plan])
         return {
             "title": self.title,
             "url": self.url or "",
             "language": self.locale.language_code,
             "responder": self.lead_institution,
-            "consultation": self.pk,
+            "consultation": originals[self.pk],
             "consultation_title": self.title,
-            "plan": plan.pk if plan else None,
+            "plan": originals[plan.pk] if plan else None,
             "plan_title": plan.title if plan else "",
             "territories": sorted(territory.slug for territory in self.territories.all()),
             "ogp_values": sorted(value.code for value in self.ogp_values.all()),

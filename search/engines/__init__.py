@@ -8,7 +8,7 @@ from .database import DatabaseEngine
 
 def get_engine() -> Engine:
     if settings.SEARCH_ENGINE == "opensearch":
-        from .opensearch import OpenSearchEngine
+        from .opensearch import OpenSearchEngine  # lazy: opensearch-py loads only where the site uses it
 
         return OpenSearchEngine()
     return DatabaseEngine()

@@ -7,8 +7,6 @@ from datetime import date
 from ..documents import Document
 from ..parsing import ParsedQuery
 
-#: Filterable fields with facet counts, in the order the sidebar shows them.
-FACETS = ("kind", "plan", "consultation", "territories", "sector", "ogp_values", "response_status", "channel", "year")
 SORTS = ("relevance", "newest")
 #: What the search box suggests as one types: things with a title worth going to.
 SUGGESTED_KINDS = ("plan", "consultation", "forum_topic")
@@ -23,7 +21,9 @@ class EngineUnavailable(Exception):
 @dataclass
 class EngineQuery:
     query: ParsedQuery
-    filters: dict[str, list[str]] = field(default_factory=dict)
+    filters: dict[str, list[str]] = field(default_factory=dict)  # facet field → values
+    #: The reader's language: of a page's versions, only the one shown to them is found.
+    language: str = ""
     date_from: date | None = None
     date_to: date | None = None
     sort: str = "relevance"
@@ -43,7 +43,7 @@ class EngineHit:
 class EngineResults:
     total: int
     hits: list[EngineHit]
-    facets: dict[str, dict[str, int]]  # field → value → count (filters of other fields applied)
+    facets: dict[str, dict[str, int]]  # facet field → value → count (filters of other facets applied)
 
 
 class Engine:

@@ -5,6 +5,7 @@ It is the embedded default (``make run``) and the fallback when OpenSearch is do
 documents it stores are also what drift checks compare the engine against.
 """
 
+import zlib
 from collections.abc import Iterable
 from datetime import datetime, time
 
@@ -13,14 +14,19 @@ from django.db.models import Count, FloatField, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from .. import facets as registry
 from .. import highlight
 from .. import text as analysis
-from ..documents import Document
+from ..documents import READERS, Document
 from ..models import SearchDocument, SearchFacet, SearchWord
 from ..parsing import ParsedQuery
-from .base import FACETS, SUGGESTED_KINDS, Engine, EngineHit, EngineQuery, EngineResults
+from .base import SUGGESTED_KINDS, Engine, EngineHit, EngineQuery, EngineResults
 
 BATCH = 500
+#: PostgreSQL advisory locks taken while documents are written: this table's class, and
+#: the number of buckets document ids are spread over.
+LOCK_CLASS = 0x5EA4C4
+LOCK_BUCKETS = 256
 #: Words shorter than this must be spelled right (as OpenSearch's "AUTO:5,…").
 FUZZY_MIN_LENGTH = 5
 _TABLE = SearchDocument._meta.db_table
@@ -28,6 +34,16 @@ _TABLE = SearchDocument._meta.db_table
 
 class _Postgres:
     """A weighted ``tsvector`` column (title A, body B) with a GIN index."""
+
+    def lock(self, doc_ids: list[str]) -> None:
+        """Hold, until the transaction ends, the locks of these documents' buckets, so
+        two writers of one document take turns: otherwise both delete the old row, then
+        both insert, and the second breaks the unique ``doc_id`` (seen with live
+        workers). Buckets keep the locks few; sorted, two writers cannot deadlock."""
+        buckets = sorted({zlib.crc32(doc_id.encode()) % LOCK_BUCKETS for doc_id in doc_ids})
+        with connection.cursor() as cursor:
+            for bucket in buckets:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, bucket])
 
     def write(self, rows: list[SearchDocument]) -> None:
         with connection.cursor() as cursor:
@@ -63,6 +79,9 @@ class _Postgres:
 
 class _Sqlite:
     """An FTS5 table whose rowid is the document's id; BM25 with the title weighted."""
+
+    def lock(self, doc_ids: list[str]) -> None:
+        """SQLite lets one writer at a time in: nothing to add."""
 
     def write(self, rows: list[SearchDocument]) -> None:
         with connection.cursor() as cursor:
@@ -103,16 +122,9 @@ def _vendor():
 
 
 def _facet_values(document: Document) -> list[tuple[str, str]]:
-    values = [("kind", document.kind), ("year", str(document.year))]
-    for name in ("sector", "response_status", "channel"):
-        if getattr(document, name):
-            values.append((name, getattr(document, name)))
-    for name in ("plan", "consultation"):
-        if getattr(document, name) is not None:
-            values.append((name, str(getattr(document, name))))
-    values += [("territories", slug) for slug in document.territories]
-    values += [("ogp_values", code) for code in document.ogp_values]
-    return values
+    """One row per filterable value, and one per language of the readers it is kept for."""
+    values = [(name, value) for name, listed in document.facet_values().items() for value in listed]
+    return values + [(READERS, language) for language in document.readers]
 
 
 def _row(document: Document, source_key: str) -> SearchDocument:
@@ -139,6 +151,8 @@ def _row(document: Document, source_key: str) -> SearchDocument:
         channel=document.channel,
         section=document.section,
         context=document.context,
+        facets=document.facets,
+        readers=document.readers,
         fingerprint=document.fingerprint(),
         title_terms=" ".join(analysis.terms(document.title)),
         body_terms=" ".join(analysis.terms(body)),
@@ -169,8 +183,8 @@ class DatabaseEngine(Engine):
         pairs = list(pairs)
         vendor = _vendor()
         with transaction.atomic():
-            doc_ids = set(stale_ids) | {document.id for _, document in pairs}
-            doc_ids = list(doc_ids)
+            doc_ids = sorted(set(stale_ids) | {document.id for _, document in pairs})
+            vendor.lock(doc_ids)
             for start in range(0, len(doc_ids), BATCH):
                 old = list(
                     SearchDocument.objects.filter(doc_id__in=doc_ids[start : start + BATCH]).values_list(
@@ -280,6 +294,16 @@ class DatabaseEngine(Engine):
             condition &= ~Q(pk__in=vendor.matching(vendor.any_of(excluded)))
         return condition, highlighted, expression
 
+    def _shown(self, queryset, language: str):
+        """Without the documents kept for readers of other languages only: versions of
+        pages, so few that their ids are read first (a ``NOT IN`` over the facet rows,
+        or-ed with an ``IN``, was planned as a scan per document on PostgreSQL)."""
+        if not language:
+            return queryset
+        for_reader = SearchFacet.objects.filter(field=READERS, value=language).values("document_id")
+        hidden = SearchFacet.objects.filter(field=READERS).exclude(document_id__in=for_reader)
+        return queryset.exclude(pk__in=list(hidden.values_list("document_id", flat=True)))
+
     def _filtered(self, queryset, request: EngineQuery, skip: str | None = None):
         for name, values in request.filters.items():
             if name != skip and values:
@@ -299,7 +323,7 @@ class DatabaseEngine(Engine):
     def search(self, request: EngineQuery) -> EngineResults:
         vendor = _vendor()
         condition, stems, expression = self._text_filter(request.query, vendor)
-        matched = SearchDocument.objects.filter(condition)
+        matched = self._shown(SearchDocument.objects.filter(condition), request.language)
         results = self._filtered(matched, request)
         total = results.count()
         if request.sort == "relevance" and expression:
@@ -318,9 +342,10 @@ class DatabaseEngine(Engine):
         return EngineResults(total=total, hits=hits, facets=self._facets(matched, request))
 
     def _facets(self, matched, request: EngineQuery) -> dict[str, dict[str, int]]:
-        facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-        filtered_fields = [name for name in FACETS if request.filters.get(name)]
-        plain_fields = [name for name in FACETS if name not in filtered_fields]
+        names = registry.fields()
+        facets: dict[str, dict[str, int]] = {name: {} for name in names}
+        filtered_fields = [name for name in names if request.filters.get(name)]
+        plain_fields = [name for name in names if name not in filtered_fields]
         batches = [(None, plain_fields)] + [(name, [name]) for name in filtered_fields]
         for skip, names in batches:
             if not names:

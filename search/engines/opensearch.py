@@ -1,104 +1,51 @@
-"""OpenSearch 2: one index behind an alias, Spanish analysis with an English sub-field,
-disjunctive facets (each facet counts with the other facets' filters applied), HTML-safe
-highlights, "did you mean" from a term suggester, and search-as-you-type titles."""
+"""OpenSearch 2: one index behind an alias, declared in :mod:`.opensearch_index`, queried
+with requests composed in :mod:`.opensearch_queries`.
+
+Index and queries are written with the DSL bundled in opensearch-py
+(``opensearchpy.helpers``: ``Document``, ``Index``, ``Search``, ``Q``, ``A``) rather
+than the ``elasticsearch-dsl`` package. The API is the same, but elasticsearch-dsl now
+lives inside elasticsearch-py (8.18 on) and drags it in as a dependency, a client that
+refuses to talk to OpenSearch; we would use it only for ``to_dict()``. The bundled fork
+needs nothing beyond the client we already run, knows OpenSearch's field types, and its
+``Response`` reads what opensearch-py returns. The DSL builds the request bodies;
+they go out over opensearch-py's connection pool, shared by the process.
+
+Bulk writes have a timeout of their own (``SEARCH_BULK_TIMEOUT``; ``SEARCH_TIMEOUT`` is
+for queries), are retried with a growing pause, and adapt their size: a chunk that times
+out or is refused as too large or too many is halved, and sizes grow back after success.
+"""
 
 import logging
-from collections.abc import Iterable
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from functools import lru_cache
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.html import escape
-from opensearchpy import OpenSearch, helpers
-from opensearchpy.exceptions import NotFoundError, OpenSearchException
+from opensearchpy import OpenSearch, Search, helpers
+from opensearchpy.exceptions import ConnectionTimeout, NotFoundError, OpenSearchException, TransportError
+from opensearchpy.helpers.response import Response
 
 from .. import text as analysis
-from ..documents import Document
+from ..documents import KEYWORD_FIELDS, Document
 from ..parsing import ParsedQuery
-from .base import FACETS, SUGGESTED_KINDS, Engine, EngineHit, EngineQuery, EngineResults, EngineUnavailable
+from . import opensearch_queries as queries
+from .base import Engine, EngineQuery, EngineResults, EngineUnavailable
+from .opensearch_index import index as index_definition
 
 logger = logging.getLogger(__name__)
 
-SETTINGS = {
-    "number_of_shards": 1,
-    "number_of_replicas": 0,
-    "max_result_window": 10_000,
-    # Set explicitly: an index left at the default stops refreshing while no one searches
-    # it ("search idle"), and a change could stay invisible well past a second.
-    "refresh_interval": "1s",
-    "analysis": {
-        "filter": {
-            # The same list as the database engine's, written without accents.
-            "spanish_stop": {"type": "stop", "stopwords": sorted(analysis.STOP_WORDS)},
-            "spanish_light": {"type": "stemmer", "language": "light_spanish"},
-            "english_stop": {"type": "stop", "stopwords": "_english_"},
-            "english_stem": {"type": "stemmer", "language": "light_english"},
-        },
-        "analyzer": {
-            "spanish_folded": {
-                "tokenizer": "standard",
-                "filter": ["lowercase", "asciifolding", "spanish_stop", "spanish_light"],
-            },
-            "english_folded": {
-                "tokenizer": "standard",
-                "filter": ["lowercase", "english_stop", "asciifolding", "english_stem"],
-            },
-            "folded": {"tokenizer": "standard", "filter": ["lowercase", "asciifolding"]},
-        },
-    },
-}
-
-_TEXT = {
-    "type": "text",
-    "analyzer": "spanish_folded",
-    "fields": {
-        "en": {"type": "text", "analyzer": "english_folded"},
-        # Words as written (folded, not stemmed): where a typo is tolerated, so that one
-        # edit means one edit of the word typed, not of another word's stem.
-        "folded": {"type": "text", "analyzer": "folded"},
-    },
-    "copy_to": "spell",
-}
-MAPPINGS = {
-    "dynamic": "strict",
-    "properties": {
-        "id": {"type": "keyword"},
-        "source_key": {"type": "keyword"},
-        "kind": {"type": "keyword"},
-        "title": _TEXT,
-        "title_suggest": {"type": "search_as_you_type", "analyzer": "folded"},
-        "text": _TEXT,
-        "spell": {"type": "text", "analyzer": "folded"},
-        "url": {"type": "keyword", "index": False},
-        "language": {"type": "keyword"},
-        "created": {"type": "date"},
-        "year": {"type": "keyword"},
-        "author": {"type": "text", "analyzer": "spanish_folded"},
-        "sector": {"type": "keyword"},
-        "organisation": {"type": "text", "analyzer": "spanish_folded"},
-        "territories": {"type": "keyword"},
-        "plan": {"type": "keyword"},
-        "plan_title": {"type": "keyword", "index": False},
-        "consultation": {"type": "keyword"},
-        "consultation_title": {"type": "keyword", "index": False},
-        "ogp_values": {"type": "keyword"},
-        "response_status": {"type": "keyword"},
-        "channel": {"type": "keyword"},
-        "section": {"type": "text", "analyzer": "spanish_folded"},
-        "context": {"type": "text", "index": False},
-        "fingerprint": {"type": "keyword"},
-    },
-}
-TEXT_FIELDS = ["title^3", "title.en^2", "text", "text.en", "section^2", "author^2", "organisation^2"]
-TYPO_FIELDS = ["title.folded^2", "text.folded"]
-PHRASE_FIELDS = ["title^3", "text", "section^2"]
-#: One edit for words of five letters or more, none below; the first letter must match.
-FUZZINESS = "AUTO:5,100"
-OPTIONAL_KEYWORDS = ("sector", "response_status", "channel", "plan", "consultation")
-SNIPPET_SIZE = 200
-FACET_SIZE = 50
+#: Documents per bulk request at most; a slow or overloaded engine gets fewer.
 BULK_CHUNK = 500
+BULK_ATTEMPTS = 6
+#: Chunks sent in a row at one size before the size is doubled again.
+BULK_GROW_AFTER = 3
+#: First pause before a bulk request is sent again, doubled each time.
+BULK_BACKOFF_SECONDS = 0.5
+#: Statuses that mean "send less, or later": too large, too many requests.
+_SHRINK_STATUSES = {413, 429}
 
 
 @lru_cache(maxsize=4)
@@ -127,11 +74,17 @@ class OpenSearchEngine(Engine):
         self.client = _client(url or settings.SEARCH_URL, timeout or settings.SEARCH_TIMEOUT)
         self.alias = f"{prefix or settings.SEARCH_INDEX_PREFIX}-documents"
 
+    def _run(self, search: Search) -> Response:
+        """Send a DSL request over the client's pool; its response, read through the DSL."""
+        try:
+            return Response(search, self.client.search(index=self.alias, body=search.to_dict()))
+        except OpenSearchException as error:
+            raise _unavailable(error) from error
+
     # --- the index and its alias -----------------------------------------------------
     def _new_index(self) -> str:
         name = f"{self.alias}-{timezone.now():%Y%m%d%H%M%S%f}"
-        index_settings = {**SETTINGS, "number_of_replicas": settings.SEARCH_REPLICAS}
-        self.client.indices.create(index=name, body={"settings": index_settings, "mappings": MAPPINGS})
+        index_definition(name, replicas=settings.SEARCH_REPLICAS).create(using=self.client)
         return name
 
     def ensure_index(self) -> None:
@@ -148,30 +101,74 @@ class OpenSearchEngine(Engine):
         with suppress(NotFoundError):
             self.client.indices.delete(index=f"{self.alias}-*")
 
+    def _switch_alias(self, index: str) -> None:
+        """Point the alias at ``index`` in one step, and delete what it pointed at."""
+        indices = self.client.indices
+        old = list(indices.get_alias(name=self.alias)) if indices.exists_alias(name=self.alias) else []
+        if indices.exists(index=self.alias) and not old:
+            indices.delete(index=self.alias)
+        actions = [{"remove": {"index": name, "alias": self.alias}} for name in old]
+        indices.update_aliases(body={"actions": [*actions, {"add": {"index": index, "alias": self.alias}}]})
+        for name in old:
+            indices.delete(index=name)
+
     # --- writing ---------------------------------------------------------------------
-    def _actions(self, pairs, index: str, stale_ids=()):
+    def _actions(self, pairs, index: str, stale_ids=()) -> Iterator[tuple[dict, dict | None]]:
         for doc_id in stale_ids:
-            yield {"_op_type": "delete", "_index": index, "_id": doc_id}
+            yield {"delete": {"_index": index, "_id": doc_id}}, None
         for source_key, document in pairs:
             body = document.as_dict()
             body.update(source_key=source_key, title_suggest=document.title)
-            for name in OPTIONAL_KEYWORDS:  # absent, not "": no empty facet value
-                body[name] = body[name] or None
-            yield {"_op_type": "index", "_index": index, "_id": document.id, "_source": body}
+            # A code left blank is absent, not "": no empty facet value.
+            body = {name: value for name, value in body.items() if not (name in KEYWORD_FIELDS and value in ("", None))}
+            yield {"index": {"_index": index, "_id": document.id}}, body
 
-    def _bulk(self, actions) -> int:
-        written = 0
-        try:
-            for ok, item in helpers.streaming_bulk(
-                self.client, actions, chunk_size=BULK_CHUNK, raise_on_error=False, max_retries=0
-            ):
+    def _bulk(self, actions: Iterable[tuple[dict, dict | None]]) -> int:
+        """Send the actions in chunks; see the module's docstring for timeouts and sizes."""
+        waiting, source = deque(), iter(actions)
+        size, attempt, written, in_a_row = BULK_CHUNK, 0, 0, 0
+        while True:
+            while len(waiting) < size and (action := next(source, None)) is not None:
+                waiting.append(action)
+            if not waiting:
+                return written
+            chunk = [waiting[position] for position in range(min(size, len(waiting)))]
+            try:
+                items = self._send(chunk)
+            except (ConnectionTimeout, TransportError) as error:
+                if not _shrinks(error) or attempt + 1 >= BULK_ATTEMPTS:
+                    raise _unavailable(error) from error
+                size, attempt, in_a_row = max(1, len(chunk) // 2), attempt + 1, 0
+                logger.warning("OpenSearch bulk of %d failed (%s); sending %d at a time", len(chunk), error, size)
+                time.sleep(BULK_BACKOFF_SECONDS * 2 ** (attempt - 1))
+                continue
+            except OpenSearchException as error:
+                raise _unavailable(error) from error
+            retried = 0
+            for (action, body), item in zip(chunk, items, strict=True):
+                waiting.popleft()
                 operation, result = next(iter(item.items()))
-                if not ok and not (operation == "delete" and result.get("status") == 404):
+                status = result.get("status", 500)
+                if status == 429:  # that one was refused for now: it goes round again
+                    waiting.append((action, body))
+                    retried += 1
+                elif status < 300 or (operation == "delete" and status == 404):
+                    written += operation == "index"
+                else:
                     raise EngineUnavailable(f"{operation} {result.get('_id')}: {result.get('error')}")
-                written += ok
-        except OpenSearchException as error:
-            raise _unavailable(error) from error
-        return written
+            if retried:
+                attempt, in_a_row, size = attempt + 1, 0, max(1, size // 2)
+                if attempt >= BULK_ATTEMPTS:
+                    raise EngineUnavailable(f"OpenSearch kept refusing {retried} documents (429)")
+                continue
+            attempt, in_a_row = 0, in_a_row + 1
+            if in_a_row >= BULK_GROW_AFTER and size < BULK_CHUNK:
+                size, in_a_row = min(BULK_CHUNK, size * 2), 0
+
+    def _send(self, chunk: list[tuple[dict, dict | None]]) -> list[dict]:
+        lines = [line for action, body in chunk for line in (action, body) if line is not None]
+        response = self.client.bulk(body=lines, request_timeout=settings.SEARCH_BULK_TIMEOUT)
+        return response["items"]
 
     def write(self, pairs: Iterable[tuple[str, Document]], stale_ids: Iterable[str] = ()) -> None:
         self.ensure_index()
@@ -189,48 +186,30 @@ class OpenSearchEngine(Engine):
         try:
             self.client.indices.put_settings(index=index, body={"index": {"refresh_interval": "1s"}})
             self.client.indices.refresh(index=index)
-            old = (
-                list(self.client.indices.get_alias(name=self.alias))
-                if self.client.indices.exists_alias(name=self.alias)
-                else []
-            )
-            if self.client.indices.exists(index=self.alias) and not old:
-                self.client.indices.delete(index=self.alias)
-            actions = [{"remove": {"index": name, "alias": self.alias}} for name in old]
-            actions.append({"add": {"index": index, "alias": self.alias}})
-            self.client.indices.update_aliases(body={"actions": actions})
-            for name in old:
-                self.client.indices.delete(index=name)
+            self._switch_alias(index)
         except OpenSearchException as error:
             raise _unavailable(error) from error
         return count
+
+    def _scan(self, search: Search) -> Iterator[dict]:
+        try:
+            yield from helpers.scan(self.client, index=self.alias, query=search.to_dict(), size=5000)
+        except OpenSearchException as error:
+            raise _unavailable(error) from error
 
     def ids_for(self, source_keys: Iterable[str]) -> list[str]:
         self.ensure_index()
         source_keys = list(source_keys)
         found: list[str] = []
-        try:
-            for start in range(0, len(source_keys), BULK_CHUNK):
-                query = {"_source": False, "query": {"terms": {"source_key": source_keys[start : start + BULK_CHUNK]}}}
-                found += [hit["_id"] for hit in helpers.scan(self.client, index=self.alias, query=query, size=5000)]
-        except OpenSearchException as error:
-            raise _unavailable(error) from error
+        for start in range(0, len(source_keys), BULK_CHUNK):
+            search = Search().filter("terms", source_key=source_keys[start : start + BULK_CHUNK]).source(False)
+            found += [hit["_id"] for hit in self._scan(search)]
         return found
 
     def fingerprints(self) -> dict[str, str]:
         self.ensure_index()
-        try:
-            return {
-                hit["_id"]: hit["_source"].get("fingerprint", "")
-                for hit in helpers.scan(
-                    self.client,
-                    index=self.alias,
-                    query={"_source": ["fingerprint"], "query": {"match_all": {}}},
-                    size=5000,
-                )
-            }
-        except OpenSearchException as error:
-            raise _unavailable(error) from error
+        search = Search().source(["fingerprint"])
+        return {hit["_id"]: hit["_source"].get("fingerprint", "") for hit in self._scan(search)}
 
     def refresh(self) -> None:
         try:
@@ -239,98 +218,8 @@ class OpenSearchEngine(Engine):
             raise _unavailable(error) from error
 
     # --- reading ---------------------------------------------------------------------
-    def _text_query(self, query: ParsedQuery) -> dict:
-        must, must_not = [], []
-        for word in query.words:
-            if analysis.fold(word) in analysis.STOP_WORDS:
-                continue
-            exact = {"multi_match": {"query": word, "fields": TEXT_FIELDS}}
-            typo = {
-                "multi_match": {
-                    "query": word,
-                    "fields": TYPO_FIELDS,
-                    "fuzziness": FUZZINESS,
-                    "prefix_length": 1,
-                    "boost": 0.5,
-                }
-            }
-            must.append({"bool": {"should": [exact, typo], "minimum_should_match": 1}})
-        for phrase in query.phrases:
-            must.append({"multi_match": {"query": phrase, "fields": PHRASE_FIELDS, "type": "phrase"}})
-        for word in query.excluded:
-            must_not.append({"multi_match": {"query": word, "fields": TEXT_FIELDS}})
-        if not must:
-            must.append({"match_all": {}})
-        return {"must": must, "must_not": must_not}
-
-    def _filters(self, request: EngineQuery, skip: str | None = None) -> list[dict]:
-        return [{"terms": {name: list(values)}} for name, values in request.filters.items() if values and name != skip]
-
-    def _body(self, request: EngineQuery) -> dict:
-        query = self._text_query(request.query)
-        dates = {}
-        if request.date_from:
-            dates["gte"] = f"{request.date_from.isoformat()}||/d"
-        if request.date_to:
-            dates["lte"] = f"{request.date_to.isoformat()}||/d"
-        if dates:
-            query["filter"] = [{"range": {"created": {**dates, "time_zone": settings.TIME_ZONE}}}]
-        sort = ["_score", {"created": "desc"}] if request.sort == "relevance" else [{"created": "desc"}, "_score"]
-        return {
-            "query": {"bool": query},
-            "post_filter": {"bool": {"filter": self._filters(request)}},
-            "aggs": {
-                name: {
-                    "filter": {"bool": {"filter": self._filters(request, skip=name)}},
-                    "aggs": {"values": {"terms": {"field": name, "size": FACET_SIZE}}},
-                }
-                for name in FACETS
-            },
-            "sort": sort,
-            "from": request.offset,
-            "size": request.limit,
-            "track_total_hits": True,
-            "track_scores": True,
-            "highlight": {
-                "encoder": "html",
-                "pre_tags": ["<mark>"],
-                "post_tags": ["</mark>"],
-                "fields": {
-                    "title": {"number_of_fragments": 0},
-                    "title.folded": {"number_of_fragments": 0},
-                    "text": {"fragment_size": SNIPPET_SIZE, "number_of_fragments": 1, "no_match_size": SNIPPET_SIZE},
-                    "text.folded": {"fragment_size": SNIPPET_SIZE, "number_of_fragments": 1},
-                },
-            },
-        }
-
     def search(self, request: EngineQuery) -> EngineResults:
-        try:
-            response = self.client.search(index=self.alias, body=self._body(request))
-        except OpenSearchException as error:
-            raise _unavailable(error) from error
-        hits = []
-        for hit in response["hits"]["hits"]:
-            source, marked = hit["_source"], hit.get("highlight", {})
-            snippet = _marked(marked, "text") or marked.get("text", [""])[0]
-            if snippet and len(source["text"]) > len(_unmarked(snippet)) + 1:
-                snippet = f"{snippet} …"
-            hits.append(
-                EngineHit(
-                    document=source,
-                    score=hit.get("_score") or 0.0,
-                    title_html=_marked(marked, "title") or escape(source["title"]),
-                    snippet_html=snippet,
-                )
-            )
-        facets = {
-            name: {
-                str(bucket["key"]): bucket["doc_count"]
-                for bucket in response["aggregations"][name]["values"]["buckets"]
-            }
-            for name in FACETS
-        }
-        return EngineResults(total=response["hits"]["total"]["value"], hits=hits, facets=facets)
+        return queries.read_results(self._run(queries.results_search(request)))
 
     def corrections(self, query: ParsedQuery) -> dict[str, str]:
         words = [
@@ -338,75 +227,18 @@ class OpenSearchEngine(Engine):
         ]
         if not words:
             return {}
-        body = {
-            "size": 0,
-            "suggest": {
-                "text": " ".join(words),
-                "words": {
-                    "term": {
-                        "field": "spell",
-                        "suggest_mode": "missing",
-                        "min_word_length": 3,
-                        "prefix_length": 1,
-                        "sort": "score",
-                    }
-                },
-            },
-        }
-        try:
-            response = self.client.search(index=self.alias, body=body)
-        except OpenSearchException as error:
-            raise _unavailable(error) from error
         found = {}
-        for entry in response["suggest"]["words"]:
-            if entry["options"]:
-                found[entry["text"]] = entry["options"][0]["text"]
-            elif not self._known(entry["text"]):
-                found[entry["text"]] = ""  # nothing resembles it: the proposal drops it
+        for entry in self._run(queries.spelling_search(words)).suggest.words:
+            if entry.options:
+                found[entry.text] = entry.options[0].text
+            elif not self._run(queries.known_word_search(entry.text).extra(size=0)).hits.total.value:
+                found[entry.text] = ""  # nothing resembles it: the proposal drops it
         return found
 
-    def _known(self, word: str) -> bool:
-        try:
-            return self.client.count(index=self.alias, body={"query": {"term": {"spell": word}}})["count"] > 0
-        except OpenSearchException as error:
-            raise _unavailable(error) from error
-
     def suggest(self, prefix: str, limit: int = 8, language: str = "") -> list[dict]:
-        filters = [{"terms": {"kind": list(SUGGESTED_KINDS)}}]
-        if language:
-            filters.append({"term": {"language": language}})
-        body = {
-            "size": limit,
-            "_source": ["title", "url", "kind"],
-            "query": {
-                "bool": {
-                    "must": {
-                        "multi_match": {
-                            "query": prefix,
-                            "type": "bool_prefix",
-                            "fields": ["title_suggest", "title_suggest._2gram", "title_suggest._3gram"],
-                        }
-                    },
-                    "filter": filters,
-                }
-            },
-        }
-        try:
-            response = self.client.search(index=self.alias, body=body)
-        except OpenSearchException as error:
-            raise _unavailable(error) from error
-        return [hit["_source"] for hit in response["hits"]["hits"]]
+        return [hit.to_dict() for hit in self._run(queries.suggestions_search(prefix, limit, language))]
 
 
-def _marked(highlights: dict, name: str) -> str:
-    """The field's highlighted fragment: words matched as stems, else words matched
-    with a typo (highlighted on the unstemmed sub-field)."""
-    for field_name in (name, f"{name}.folded"):
-        fragment = highlights.get(field_name, [""])[0]
-        if "<mark>" in fragment:
-            return fragment
-    return ""
-
-
-def _unmarked(value: str) -> str:
-    return value.replace("<mark>", "").replace("</mark>", "")
+def _shrinks(error: Exception) -> bool:
+    """A bulk failure that sending less, later, may cure: a timeout, 413 or 429."""
+    return isinstance(error, ConnectionTimeout) or getattr(error, "status_code", None) in _SHRINK_STATUSES

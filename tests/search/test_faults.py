@@ -134,7 +134,7 @@ def test_the_worker_retries_once_however_many_changes_waited(engine_down, settin
     ]
     call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
 
-    waiting = DBTaskResult.objects.filter(status="READY", task_path="search.tasks.process_backlog")
+    waiting = DBTaskResult.objects.filter(status="READY", task_path="search.indexing.process_backlog_task")
     assert waiting.count() == 1
     assert waiting.get().run_after > timezone.now()
     assert IndexingBacklog.objects.count() >= len(posted)
