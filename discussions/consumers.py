@@ -155,6 +155,10 @@ class DiscussionConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_BAD_FRAME)
 
     async def _heartbeat(self, after: int | None) -> None:
+        if not await self._still_visible():
+            # Unpublished, hidden or restricted since the page was opened: nothing more.
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
         # Re-joining keeps the membership fresh: channels-redis drops group members after
         # a day, and a page may stay open longer.
         try:
@@ -196,6 +200,11 @@ class DiscussionConsumer(AsyncJsonWebsocketConsumer):
     async def _announce_later(self, delay: float, kind: str) -> None:
         await asyncio.sleep(delay)
         await self.send_json({"type": kind})
+
+    @database_sync_to_async
+    def _still_visible(self) -> bool:
+        host = hosts.host_of(self.content_type_id, self.object_pk)
+        return rules.may_see(self.scope.get("user"), host, self.scope.get("session"))
 
     @database_sync_to_async
     def _discussion(self, key: str):

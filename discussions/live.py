@@ -21,7 +21,6 @@ from datetime import timedelta
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Max
@@ -147,9 +146,11 @@ def _message(event: DiscussionEvent, renderer: _Renderer | None) -> dict | None:
     return message | current
 
 
-def _public_host(content_type_id: int, object_pk: str):
-    host = hosts.host_of(content_type_id, object_pk)
-    return host if host is not None and host.is_visible_to(AnonymousUser()) else None
+def _host(content_type_id: int, object_pk: str):
+    """The discussion an event belongs to. Who hears it was decided when each reader
+    connected (``is_visible_to``, asked again at every heartbeat): a restricted
+    discussion's readers passed its restriction."""
+    return hosts.host_of(content_type_id, object_pk)
 
 
 def broadcast_event(event_id: int) -> bool:
@@ -157,7 +158,7 @@ def broadcast_event(event_id: int) -> bool:
     event = DiscussionEvent.objects.select_related("contribution").filter(pk=event_id).first()
     if event is None:
         return False
-    host = _public_host(event.content_type_id, event.object_pk)
+    host = _host(event.content_type_id, event.object_pk)
     if host is None:
         return False
     message = _message(event, _Renderer(host))
@@ -213,7 +214,7 @@ def events_after(content_type_id: int, object_pk: str, after: int) -> tuple[list
         return [], True
     if not rows:
         return [], False
-    host = _public_host(content_type_id, object_pk)
+    host = _host(content_type_id, object_pk)
     renderer = _Renderer(host) if host is not None else None
     messages = []
     for row in rows:

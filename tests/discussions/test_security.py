@@ -7,11 +7,14 @@ from datetime import timedelta
 import pytest
 from asgiref.sync import async_to_sync
 from bs4 import BeautifulSoup
+from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
@@ -428,3 +431,49 @@ def test_participant_suspend_needs_a_reason_and_the_permission(participant):
     participant_suspend(participant=participant, moderator=moderator, reason="Amenazas")
     participant.refresh_from_db()
     assert participant.is_suspended
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_reader_whose_discussion_is_hidden_meanwhile_is_let_go_at_the_next_heartbeat(place):
+    async def hear_then_heartbeat():
+        communicator = WebsocketCommunicator(application, live.websocket_path(place.host), headers=ORIGIN)
+        connected, _ = await communicator.connect()
+        assert connected
+        await communicator.receive_json_from()  # hello
+        await database_sync_to_async(place.hide)()
+        await communicator.send_json_to({"type": "ping", "after": 0})
+        closed = await communicator.receive_output(timeout=3)
+        await communicator.disconnect()
+        return closed
+
+    assert async_to_sync_run(hear_then_heartbeat()) == {"type": "websocket.close", "code": CLOSE_NOT_FOUND}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_readers_of_a_restricted_discussion_who_passed_it_hear_it_live(place, participant, other):
+    group = Group.objects.create(name="Mesa técnica")
+    other.user.groups.add(group)
+    participant.user.groups.add(group)
+    place.restrict_to_group(group)
+    client = Client()
+    client.force_login(other.user)
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+    async def follow():
+        headers = [*ORIGIN, (b"cookie", cookie.encode())]
+        communicator = WebsocketCommunicator(application, live.websocket_path(place.host), headers=headers)
+        connected, _ = await communicator.connect()
+        assert connected
+        try:
+            await communicator.receive_json_from()  # hello
+            await database_sync_to_async(services.contribution_create)(
+                target=place.host, author=participant.user, text="Solo para la mesa técnica"
+            )
+            while True:
+                message = await communicator.receive_json_from(timeout=3)
+                if message["type"] == "contribution.created":
+                    return message
+        finally:
+            await communicator.disconnect()
+
+    assert "Solo para la mesa técnica" in async_to_sync_run(follow())["html"]
