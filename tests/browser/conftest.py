@@ -169,7 +169,7 @@ def _restore_initial_data() -> None:
     """The database as migrations left it (what ``serialized_rollback`` restores)."""
     connection = connections["default"]
     # As TransactionTestCase does: no post_migrate, whose rows the serialised data holds.
-    call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+    call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True, reset_sequences=False)
     connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
 
 
