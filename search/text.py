@@ -25,6 +25,9 @@ _STOP_WORDS_TEXT = """
     """
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
+#: Words (not counting stop words) at the start of a text that say what it is about:
+#: more than any Decide Madrid proposal's title has (nine at most, five usually).
+LEAD_WORDS = 10
 #: Longest token kept: longer runs are URLs or noise, not words anyone searches for.
 MAX_TOKEN_LENGTH = 40
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
@@ -58,6 +61,17 @@ def stem(word: str) -> str:
 def terms(text: str) -> list[str]:
     """The searchable terms of a text: folded, stemmed, without stop words, in order."""
     return [stem(word) for word in words(text) if word not in STOP_WORDS]
+
+
+def words_required(count: int) -> int:
+    """Of ``count`` words searched for, how many a document must contain: all of one or
+    two, all but one from three on."""
+    return count if count < 3 else count - 1
+
+
+def lead(text: str) -> list[str]:
+    """The terms of a text's first ``LEAD_WORDS`` words, stop words not counted."""
+    return terms(text)[:LEAD_WORDS]
 
 
 def vocabulary(text: str) -> set[str]:

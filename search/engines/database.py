@@ -33,7 +33,7 @@ _TABLE = SearchDocument._meta.db_table
 
 
 class _Postgres:
-    """A weighted ``tsvector`` column (title A, body B) with a GIN index."""
+    """A weighted ``tsvector`` column (title and lead A, body B) with a GIN index."""
 
     def lock(self, doc_ids: list[str]) -> None:
         """Hold, until the transaction ends, the locks of these documents' buckets, so
@@ -49,21 +49,26 @@ class _Postgres:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {_TABLE} SET search_vector = "  # noqa: S608 - table name is ours
-                "setweight(to_tsvector('simple', title_terms), 'A') || "
-                "setweight(to_tsvector('simple', body_terms), 'B') WHERE id = ANY(%s)",
-                [[row.pk for row in rows]],
+                "setweight(to_tsvector('simple', title_terms || ' ' || lead.terms), 'A') || "
+                "setweight(to_tsvector('simple', body_terms), 'B') "
+                "FROM unnest(%s::bigint[], %s::text[]) AS lead(id, terms) WHERE search_searchdocument.id = lead.id",
+                [[row.pk for row in rows], [row.lead_terms for row in rows]],
             )
 
     def delete(self, pks: list[int]) -> None:
         """Rows go with their documents."""
 
-    def expression(self, groups: list[list[str]], phrases: list[list[str]]) -> str:
-        parts = ["(" + " | ".join(f"'{term}'" for term in group) + ")" for group in groups]
-        parts += ["(" + " <-> ".join(f"'{term}'" for term in phrase) + ")" for phrase in phrases]
-        return " & ".join(parts)
+    def any_term(self, terms: list[str]) -> str:
+        return "(" + " | ".join(f"'{term}'" for term in terms) + ")"
 
-    def any_of(self, terms: list[str]) -> str:
-        return " | ".join(f"'{term}'" for term in terms)
+    def phrase(self, terms: list[str]) -> str:
+        return "(" + " <-> ".join(f"'{term}'" for term in terms) + ")"
+
+    def all_of(self, parts: list[str]) -> str:
+        return "(" + " & ".join(parts) + ")"
+
+    def one_of(self, parts: list[str]) -> str:
+        return "(" + " | ".join(parts) + ")"
 
     def matching(self, expression: str) -> RawSQL:
         return RawSQL(  # noqa: S611 - fixed SQL; the query is a parameter
@@ -78,7 +83,8 @@ class _Postgres:
 
 
 class _Sqlite:
-    """An FTS5 table whose rowid is the document's id; BM25 with the title weighted."""
+    """An FTS5 table whose rowid is the document's id; BM25 with the title (and lead)
+    weighted."""
 
     def lock(self, doc_ids: list[str]) -> None:
         """SQLite lets one writer at a time in: nothing to add."""
@@ -87,7 +93,7 @@ class _Sqlite:
         with connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO search_fts (rowid, title, body) VALUES (%s, %s, %s)",
-                [(row.pk, row.title_terms, row.body_terms) for row in rows],
+                [(row.pk, f"{row.title_terms} {row.lead_terms}", row.body_terms) for row in rows],
             )
 
     def delete(self, pks: list[int]) -> None:
@@ -97,13 +103,17 @@ class _Sqlite:
                 placeholders = ", ".join(["%s"] * len(chunk))
                 cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({placeholders})", chunk)  # noqa: S608
 
-    def expression(self, groups: list[list[str]], phrases: list[list[str]]) -> str:
-        parts = ["(" + " OR ".join(f'"{term}"' for term in group) + ")" for group in groups]
-        parts += ['"' + " ".join(phrase) + '"' for phrase in phrases]
-        return " AND ".join(parts)
+    def any_term(self, terms: list[str]) -> str:
+        return "(" + " OR ".join(f'"{term}"' for term in terms) + ")"
 
-    def any_of(self, terms: list[str]) -> str:
-        return " OR ".join(f'"{term}"' for term in terms)
+    def phrase(self, terms: list[str]) -> str:
+        return '"' + " ".join(terms) + '"'
+
+    def all_of(self, parts: list[str]) -> str:
+        return "(" + " AND ".join(parts) + ")"
+
+    def one_of(self, parts: list[str]) -> str:
+        return "(" + " OR ".join(parts) + ")"
 
     def matching(self, expression: str) -> RawSQL:
         return RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression])
@@ -129,7 +139,7 @@ def _facet_values(document: Document) -> list[tuple[str, str]]:
 
 def _row(document: Document, source_key: str) -> SearchDocument:
     body = " ".join(filter(None, [document.text, document.section, document.author, document.organisation]))
-    return SearchDocument(
+    row = SearchDocument(
         doc_id=document.id,
         source_key=source_key,
         kind=document.kind,
@@ -157,6 +167,9 @@ def _row(document: Document, source_key: str) -> SearchDocument:
         title_terms=" ".join(analysis.terms(document.title)),
         body_terms=" ".join(analysis.terms(body)),
     )
+    # Full-text only, weighted as the title: where a contribution says what it is about.
+    row.lead_terms = " ".join(analysis.lead(document.text))
+    return row
 
 
 def as_dict(row: SearchDocument) -> dict:
@@ -286,12 +299,12 @@ class DatabaseEngine(Engine):
         condition = Q()
         expression = ""
         if groups or phrases:
-            expression = vendor.expression(groups, phrases)
+            expression = self._expression(vendor, [vendor.any_term(group) for group in groups], phrases)
             condition &= Q(pk__in=vendor.matching(expression))
         excluded = sorted({analysis.stem(word) for word in analysis.words(" ".join(query.excluded))} - {""})
         excluded = [term for term in excluded if term not in analysis.STOP_WORDS]
         if excluded:
-            condition &= ~Q(pk__in=vendor.matching(vendor.any_of(excluded)))
+            condition &= ~Q(pk__in=vendor.matching(vendor.any_term(excluded)))
         return condition, highlighted, expression
 
     def _shown(self, queryset, language: str):
@@ -303,6 +316,15 @@ class DatabaseEngine(Engine):
         for_reader = SearchFacet.objects.filter(field=READERS, value=language).values("document_id")
         hidden = SearchFacet.objects.filter(field=READERS).exclude(document_id__in=for_reader)
         return queryset.exclude(pk__in=list(hidden.values_list("document_id", flat=True)))
+
+    @staticmethod
+    def _expression(vendor, words: list[str], phrases: list[list[str]]) -> str:
+        """Every phrase, and every word but one from three words on (as OpenSearch's
+        ``minimum_should_match``): the words as alternatives of all-but-one."""
+        required = analysis.words_required(len(words))
+        if required < len(words):
+            words = [vendor.one_of([vendor.all_of(words[:left] + words[left + 1 :]) for left in range(len(words))])]
+        return vendor.all_of(words + [vendor.phrase(phrase) for phrase in phrases])
 
     def _filtered(self, queryset, request: EngineQuery, skip: str | None = None):
         for name, values in request.filters.items():

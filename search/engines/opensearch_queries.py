@@ -21,7 +21,7 @@ from ..parsing import ParsedQuery
 from .base import SUGGESTED_KINDS, EngineHit, EngineQuery, EngineResults
 
 #: Where a word is looked for, and its weight there.
-TEXT_FIELDS = ["title^3", "title.en^2", "text", "text.en", "section^2", "author^2", "organisation^2"]
+TEXT_FIELDS = ["title^3", "title.en^2", "text", "text.en", "text.lead^3", "section^2", "author^2", "organisation^2"]
 #: Where a word with a typo is looked for: words as written, not stems.
 TYPO_FIELDS = ["title.folded^2", "text.folded"]
 PHRASE_FIELDS = ["title^3", "text", "section^2"]
@@ -39,10 +39,12 @@ def content_words(query: ParsedQuery) -> list[str]:
 
 
 def word_query(word: str) -> Query:
-    """The word as analysed (stemmed, folded), or, with a lower weight, one typo away."""
-    exact = Q("multi_match", query=word, fields=TEXT_FIELDS)
+    """The word as analysed (stemmed, folded) in any field, its scores there added up;
+    or, only where that scores less, the word with one typo at a lower weight. (Added to
+    the exact match, the typo clause counted the word twice in short texts.)"""
+    exact = Q("multi_match", query=word, fields=TEXT_FIELDS, tie_breaker=1.0)
     typo = Q("multi_match", query=word, fields=TYPO_FIELDS, fuzziness=FUZZINESS, prefix_length=1, boost=TYPO_WEIGHT)
-    return Q("bool", should=[exact, typo], minimum_should_match=1)
+    return Q("dis_max", queries=[exact, typo])
 
 
 def phrase_query(phrase: str) -> Query:
@@ -50,10 +52,19 @@ def phrase_query(phrase: str) -> Query:
 
 
 def text_query(query: ParsedQuery) -> Query:
-    """Every word (or its typo) and every phrase must match; excluded words must not."""
-    must = [word_query(word) for word in content_words(query)] + [phrase_query(p) for p in query.phrases]
+    """Every phrase must match, and every word — but one, from three words on; excluded
+    words must not. Residents describe what they want in words of their own: one of
+    four may well not be in the text that answers them (``dueños`` for
+    ``propietarios``), and a document with all of them still ranks first."""
+    words = [word_query(word) for word in content_words(query)]
+    phrases = [phrase_query(phrase) for phrase in query.phrases]
     must_not = [Q("multi_match", query=word, fields=TEXT_FIELDS) for word in query.excluded]
-    return Q("bool", must=must or [Q("match_all")], must_not=must_not)
+    required = analysis.words_required(len(words))
+    if required < len(words):
+        return Q("bool", must=phrases, should=words, minimum_should_match=required, must_not=must_not)
+    if not (words or phrases or must_not):
+        return Q("match_all")
+    return Q("bool", must=phrases + words or [Q("match_all")], must_not=must_not)
 
 
 # --- filters --------------------------------------------------------------------------------

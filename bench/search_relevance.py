@@ -1,0 +1,209 @@
+"""Relevance on judged queries: does a resident's search find the proposal it is about?
+
+All 80 Decide Madrid proposals and their 5,633 comments are imported, with the project's
+importer, into one consultation: a proposal becomes a top-level contribution whose first
+line is its title (the importer's ``title`` column), each comment a reply to it (or to the
+comment it answers). Each judged query — as a resident would type it: one to five words,
+no operators, accents often left out — names the one proposal it should find; the list,
+with why each was judged so, is ``tests/search/judged_queries.csv``.
+
+Figures: *success@10*, the share of queries whose proposal is among the first ten hits,
+and *MRR*, the mean of 1/rank of the proposal among the first ``DEPTH`` hits (0 beyond).
+Shared by ``tests/search/test_judged_relevance.py`` (which imports the rows for real)
+and ``bench/search_engines.py`` (which builds the documents the import would make, in
+seconds rather than the import's minutes: ``documents``).
+"""
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bench import decide_madrid
+
+if TYPE_CHECKING:
+    from search.documents import Document
+
+JUDGED_QUERIES = Path(__file__).resolve().parents[1] / "tests" / "search" / "judged_queries.csv"
+#: Hits read per query (the API's largest page).
+DEPTH = 50
+TOP = 10
+#: A proposal's reference in the import file: its id after this.
+PROPOSAL_REF = "p"
+#: What the import allows (``DISCUSSIONS_MAX_LENGTH``), less room for the title's markup.
+MAX_TEXT = 4800
+
+
+@dataclass(frozen=True)
+class Judged:
+    query: str
+    proposal: str
+    why: str
+
+
+@dataclass
+class Relevance:
+    queries: int
+    found_in_top: int
+    mrr: float
+    ranks: dict[str, int | None]  # query → rank of its proposal (None: not within DEPTH)
+
+    @property
+    def success(self) -> float:
+        return self.found_in_top / self.queries if self.queries else 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "queries": self.queries,
+            f"success_at_{TOP}": round(self.success, 3),
+            "mrr": round(self.mrr, 3),
+            "ranks": self.ranks,
+        }
+
+
+def judged_queries(path: Path = JUDGED_QUERIES) -> list[Judged]:
+    with path.open(encoding="utf-8", newline="") as source:
+        return [Judged(row["query"], row["proposal"], row["why"]) for row in csv.DictReader(source)]
+
+
+def import_rows() -> list[dict[str, str]]:
+    """Every proposal, then every comment, as rows of ``manage.py import_contributions``."""
+    with (decide_madrid.DATA_DIR / "proposals.csv").open(encoding="utf-8", newline="") as source:
+        proposals = list(csv.DictReader(source))
+    rows = []
+    for proposal in proposals:
+        created = datetime.fromisoformat(proposal["date"]).replace(tzinfo=decide_madrid.MADRID)
+        rows.append(
+            {
+                "ref": f"{PROPOSAL_REF}{proposal['id']}",
+                "parent_ref": "",
+                "title": proposal["title"].strip(),
+                "text": "\n\n".join(filter(None, [proposal["summary"].strip(), proposal["text"].strip()]))[:MAX_TEXT],
+                "author_name": f"Usuario {proposal['userId']}",
+                "sector": "citizen",
+                "territory": "cajamarca",
+                "created_at": created.isoformat(),
+            }
+        )
+    with decide_madrid.COMMENTS_CSV.open(encoding="utf-8", newline="") as source:
+        for comment in csv.DictReader(source):
+            row = decide_madrid._import_row(comment)
+            row["parent_ref"] = row["parent_ref"] or f"{PROPOSAL_REF}{comment['proposalId']}"
+            row["title"] = ""
+            rows.append(row)
+    return rows
+
+
+def import_csv() -> io.StringIO:
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=[*decide_madrid.IMPORT_COLUMNS, "title"])
+    writer.writeheader()
+    writer.writerows(import_rows())
+    buffer.seek(0)
+    return buffer
+
+
+def documents(*, title: str, url: str, plan: int, consultation: int) -> list[tuple[str, "Document"]]:
+    """The search documents the import of ``import_rows()`` into a consultation makes
+    (``title``, ``url``, ids), built directly: the contribution's Markdown, its own
+    title on a first bold line, rendered and read back as plain text. Each document's
+    URL ends in ``#c<ref>``."""
+    from discussions.markup import render_markdown
+    from search.documents import Document
+    from search.sources import plain_text
+
+    found = []
+    for row in import_rows():
+        markdown = f"**{row['title']}**\n{row['text']}" if row["title"] else row["text"]
+        document = Document(
+            id=f"contribution-{row['ref']}",
+            kind="contribution",
+            title=title,
+            text=plain_text(render_markdown(markdown.strip())),
+            url=f"{url}#c{row['ref']}",
+            language="es",
+            created=datetime.fromisoformat(row["created_at"]),
+            author=row["author_name"],
+            sector=row["sector"],
+            territories=[row["territory"]],
+            plan=plan,
+            plan_title="Plan",
+            consultation=consultation,
+            consultation_title=title,
+            channel="workshop",
+        )
+        if document.text:
+            found.append((f"contribution:{row['ref']}", document))
+    return found
+
+
+def measure(search: Callable[[str], list[str]], judged: list[Judged] | None = None) -> Relevance:
+    """``search(query)`` returns the import refs of the hits, best first (None for a hit
+    that is no imported contribution: the consultation, its plan)."""
+    judged = judged or judged_queries()
+    ranks: dict[str, int | None] = {}
+    for item in judged:
+        refs = search(item.query)[:DEPTH]
+        wanted = f"{PROPOSAL_REF}{item.proposal}"
+        ranks[item.query] = refs.index(wanted) + 1 if wanted in refs else None
+    found = sum(1 for rank in ranks.values() if rank is not None and rank <= TOP)
+    mrr = sum(1 / rank for rank in ranks.values() if rank) / len(judged)
+    return Relevance(queries=len(judged), found_in_top=found, mrr=mrr, ranks=ranks)
+
+
+def bench(*, search_url: str, prefix: str) -> dict:
+    """Index the proposals and comments alone on each engine, run the judged queries
+    through the query service, and return the figures per engine. Django is set up on
+    a throw-away database; its search documents are replaced, and the OpenSearch index
+    under ``prefix`` is dropped at the end."""
+    from django.test import override_settings
+    from django.utils import translation
+
+    from search import query
+    from search.engines.database import DatabaseEngine
+    from search.engines.opensearch import OpenSearchEngine
+
+    pairs = documents(title="Decide Madrid", url="/es/planes/plan/decide-madrid/", plan=None, consultation=None)
+    DatabaseEngine().rebuild(pairs)
+    opensearch = OpenSearchEngine(url=search_url, prefix=prefix)
+    try:
+        opensearch.drop()
+        opensearch.rebuild(pairs)
+
+        def search(text: str) -> list[str | None]:
+            results = query.search({"q": [text]}, per_page=DEPTH)
+            return [hit.url.partition("#c")[2] or None for hit in results.hits]
+
+        figures = {}
+        with translation.override("es"):
+            for engine, overrides in (
+                ("opensearch", {"SEARCH_ENGINE": "opensearch", "SEARCH_INDEX_PREFIX": prefix}),
+                ("database", {"SEARCH_ENGINE": "database"}),
+            ):
+                with override_settings(**overrides):
+                    figures[engine] = measure(search).as_dict()
+    finally:
+        opensearch.drop()
+    return {"documents": len(pairs), "engines": figures}
+
+
+def print_table(relevance: dict) -> None:
+    engines = relevance["engines"]
+    queries = next(iter(engines.values()))["queries"]
+    title = f"relevance: {queries} judged queries, {relevance['documents']:,} documents"
+    header = f"{title:<58} {'success@10':>10} {'MRR':>6}"
+    print(header)
+    print("-" * len(header))
+    for engine, figures in engines.items():
+        label = "OpenSearch" if engine == "opensearch" else "database (PostgreSQL)"
+        print(f"{label:<58} {figures[f'success_at_{TOP}']:>10.3f} {figures['mrr']:>6.3f}")
+    missed = {
+        engine: [q for q, rank in figures["ranks"].items() if not rank or rank > TOP]
+        for engine, figures in engines.items()
+    }
+    for engine, queries_missed in missed.items():
+        if queries_missed:
+            print(f"  not in the first {TOP} on {engine}: {', '.join(repr(q) for q in queries_missed)}")
