@@ -148,6 +148,20 @@ class _Labels:
     def one(self, field_name: str, value: str) -> str:
         return self.get(field_name, [value])[value] if value else ""
 
+    def prefetch(self, wanted: dict[str, set[str]]) -> None:
+        """Ask each labeller once for the values of every facet it labels (the plan and
+        consultation facets share one: a single query)."""
+        by_labeller: dict = {}
+        for field_name, values in wanted.items():
+            facet = registry.get(field_name)
+            if facet is not None and values:
+                by_labeller.setdefault(facet.labels, []).append((field_name, values))
+        for labeller, fields in by_labeller.items():
+            found = labeller(sorted(set().union(*(values for _, values in fields))))
+            for field_name, values in fields:
+                # A value its labeller does not know is shown as it is, and not asked again.
+                self.known.setdefault(field_name, {}).update({value: found.get(value, value) for value in values})
+
 
 def _date(value: str | None, notices: list[str], label: str) -> date | None:
     if not value:
@@ -261,6 +275,7 @@ def search(params, *, per_page: int = PER_PAGE) -> SearchResults:
         notices=notices,
     )
     labels = _Labels()
+    labels.prefetch(_wanted_labels(found, results))
     results.hits = _hits(found, labels, request.language)
     results.facets = _facets(found, results, labels)
     if not found.total and not query.is_empty:
@@ -275,10 +290,24 @@ def _language_name(code: str) -> str:
         return code
 
 
+#: Fields of a hit shown with their facet's label.
+LABELLED_HIT_FIELDS = ("kind", "sector", "territories", "response_status", "plan")
+
+
+def _wanted_labels(found: EngineResults, results: SearchResults) -> dict[str, set[str]]:
+    """Every value the hits and the facets will show, by field."""
+    wanted: dict[str, set[str]] = {}
+    for hit in found.hits:
+        for field_name in LABELLED_HIT_FIELDS:
+            wanted.setdefault(field_name, set()).update(str(value) for value in _listed(hit.document.get(field_name)))
+    for facet in registry.registered():
+        wanted.setdefault(facet.field, set()).update(found.facets.get(facet.field, {}))
+        wanted[facet.field].update(results.filters.get(facet.parameter, []))
+    return wanted
+
+
 def _hits(found: EngineResults, labels: _Labels, language: str) -> list[Hit]:
     sources = [hit.document for hit in found.hits]
-    for field_name in ("kind", "sector", "territories", "response_status"):
-        labels.get(field_name, [str(value) for source in sources for value in _listed(source.get(field_name))])
     # A contribution lives on its page's original; the reader goes to their language's version.
     elsewhere = {source.get("consultation") for source in sources if source.get("language") != language}
     versions = translated_pages([pk for pk in elsewhere if pk], language) if language else {}

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from html import unescape as unescape_entities
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.html import strip_tags
 from django.utils.translation import get_language
 from wagtail.models import Locale, Page, PageViewRestriction
@@ -98,18 +99,15 @@ def reader_languages(pages: list[Page]) -> dict[int, list[str]]:
 
 def page_titles(ids: list[str]) -> dict[str, str]:
     """Labels of pages named by their original's id: the title of the version in the
-    active language, or the original's."""
-    pks = [int(value) for value in ids if value.isdigit() and len(value) < 19]
-    originals = {page.pk: page for page in Page.objects.filter(pk__in=pks).only("title", "translation_key")}
-    translated = dict(
-        Page.objects.filter(
-            translation_key__in=[page.translation_key for page in originals.values()],
-            locale__language_code=get_language(),
-            alias_of__isnull=True,
-            live=True,
-        ).values_list("translation_key", "title")
-    )
-    return {str(pk): translated.get(page.translation_key, page.title) for pk, page in originals.items()}
+    active language, or the original's (one query for both)."""
+    pks = [int(value) for value in ids if page_id_valid(value)]
+    keys = Page.objects.filter(pk__in=pks).values("translation_key")
+    rows = Page.objects.filter(
+        Q(pk__in=pks)
+        | Q(translation_key__in=keys, locale__language_code=get_language(), alias_of__isnull=True, live=True)
+    ).values_list("pk", "translation_key", "title", "locale__language_code")
+    translated = {key: title for _pk, key, title, language in rows if language == get_language()}
+    return {str(pk): translated.get(key, title) for pk, key, title, _language in rows if pk in pks}
 
 
 def translated_pages(ids: list[int], language: str) -> dict[int, Page]:
