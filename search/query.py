@@ -10,6 +10,7 @@ and a "did you mean" when nothing matched.
 import logging
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.utils.formats import date_format
@@ -89,18 +90,20 @@ class SearchResults:
 
     def url(self, **changes) -> str:
         """The query string of these results with some parameters changed."""
+        encoded = self._encoded | {name: _encoded(name, value) for name, value in changes.items()}
+        pairs = "&".join(part for part in encoded.values() if part)
+        return f"?{pairs}"
+
+    @cached_property
+    def _encoded(self) -> dict[str, str]:
+        """Each parameter of these results, encoded once: a page of results makes some
+        hundred links that differ in one parameter each."""
         params = {"q": self.text, "sort": self.sort if self.sort != default_sort(self.query) else ""}
         params |= dict(self.filters)
         params["from"] = self.date_from.isoformat() if self.date_from else ""
         params["to"] = self.date_to.isoformat() if self.date_to else ""
         params["page"] = ""
-        params |= changes
-        pairs = []
-        for name, value in params.items():
-            for item in value if isinstance(value, list) else [value]:
-                if item not in ("", None):
-                    pairs.append((name, item))
-        return "?" + urlencode(pairs) if pairs else "?"
+        return {name: _encoded(name, value) for name, value in params.items()}
 
     @property
     def has_filters(self) -> bool:
@@ -125,6 +128,11 @@ class SearchResults:
     @property
     def first_number(self) -> int:
         return (self.page - 1) * self.per_page + 1
+
+
+def _encoded(name: str, value) -> str:
+    items = value if isinstance(value, list) else [value]
+    return urlencode([(name, item) for item in items if item not in ("", None)])
 
 
 def default_sort(query: parsing.ParsedQuery) -> str:

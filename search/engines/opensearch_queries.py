@@ -7,6 +7,8 @@ aggregations (``post_filter``), so each facet counts with every filter but its o
 highlights; sort and page. Each piece is one small function below.
 """
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.utils.html import escape
 from opensearchpy import A, Q, Search
@@ -38,6 +40,7 @@ def content_words(query: ParsedQuery) -> list[str]:
     return [word for word in query.words if analysis.fold(word) not in analysis.STOP_WORDS]
 
 
+@lru_cache(maxsize=4096)
 def word_query(word: str) -> Query:
     """The word as analysed (stemmed, folded) in any field, its scores there added up;
     or, only where that scores less, the word with one typo at a lower weight. (Added to
@@ -84,17 +87,29 @@ def date_filter(request: EngineQuery) -> Query | None:
 
 def facet_filter(request: EngineQuery, skip: str | None = None) -> Query:
     """The selected facet values, but those of ``skip``: a value of each facet."""
-    chosen = [
-        Q("terms", **{facet_path(name): list(values)})
-        for name, values in request.filters.items()
-        if values and name != skip
-    ]
-    return Q("bool", filter=chosen) if chosen else Q("match_all")
+    return _facet_filter(_selected(request, skip))
 
 
 def facet_aggregation(request: EngineQuery, name: str) -> Agg:
     """A facet's counts, with the filters of the other facets applied (disjunctive)."""
-    aggregation = A("filter", facet_filter(request, skip=name))
+    return _facet_aggregation(name, _selected(request, skip=name))
+
+
+def _selected(request: EngineQuery, skip: str | None) -> tuple:
+    return tuple((name, tuple(values)) for name, values in request.filters.items() if values and name != skip)
+
+
+# Requests share these pieces (most searches have no filter at all): built once, never
+# changed afterwards — the DSL copies a query before combining it.
+@lru_cache(maxsize=1024)
+def _facet_filter(selected: tuple) -> Query:
+    chosen = [Q("terms", **{facet_path(name): list(values)}) for name, values in selected]
+    return Q("bool", filter=chosen) if chosen else Q("match_all")
+
+
+@lru_cache(maxsize=1024)
+def _facet_aggregation(name: str, selected: tuple) -> Agg:
+    aggregation = A("filter", _facet_filter(selected))
     aggregation.bucket("values", "terms", field=facet_path(name), size=FACET_SIZE)
     return aggregation
 
@@ -137,10 +152,12 @@ def read_results(response: Response) -> EngineResults:
             snippet = f"{snippet} …"
         title = _marked(marked, "title") or escape(source["title"])
         hits.append(EngineHit(document=source, score=hit.meta.score or 0.0, title_html=title, snippet_html=snippet))
-    facets = {
-        name: {str(bucket.key): bucket.doc_count for bucket in response.aggregations[name]["values"].buckets}
-        for name in registry.fields()
-    }
+    facets = {}
+    for name in registry.fields():
+        # The buckets as the response holds them: wrapping each one in an object (``.buckets``)
+        # cost more than the rest of the reading.
+        buckets = response.aggregations[name]["values"].to_dict()["buckets"]
+        facets[name] = {str(bucket["key"]): bucket["doc_count"] for bucket in buckets}
     return EngineResults(total=response.hits.total.value, hits=hits, facets=facets)
 
 
