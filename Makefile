@@ -95,16 +95,17 @@ test-embedded: install messages axe
 
 # Benchmarks and fault runs on the real services (`make services-up` first). Each prints its
 # table and writes JSON under bench/results/ (see bench/README.md); QUICK=1 for a few minutes.
-BENCHMARKS = "render_discussion.py $(if $(QUICK),--repeat 5)" \
-	"live_fanout.py $(if $(QUICK),--quick --layer pubsub)" \
-	"search.py $(if $(QUICK),--quick)" \
-	"load.py $(if $(QUICK),--quick)"
+# Each runs as a module of the bench package, from the repository's root.
+BENCHMARKS = "render_discussion $(if $(QUICK),--repeat 5)" \
+	"live_fanout $(if $(QUICK),--quick --layer pubsub)" \
+	"search_engines $(if $(QUICK),--quick)" \
+	"load $(if $(QUICK),--quick)"
 
 bench: install messages var/.static
 	@bash -c 'source services/load-env.sh; failed=""; \
 		for benchmark in $(BENCHMARKS); do \
-			echo; echo "=== bench/$$benchmark"; \
-			$(BIN)/python bench/$$benchmark || failed="$$failed $${benchmark%% *}"; \
+			echo; echo "=== bench.$$benchmark"; \
+			$(BIN)/python -m bench.$$benchmark || failed="$$failed $${benchmark%% *}"; \
 		done; \
 		if [ -n "$$failed" ]; then echo; echo "FAILED:$$failed"; exit 1; fi'
 

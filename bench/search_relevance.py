@@ -193,7 +193,7 @@ def bench(*, search_url: str, prefix: str) -> dict:
 def print_table(relevance: dict) -> None:
     engines = relevance["engines"]
     queries = next(iter(engines.values()))["queries"]
-    title = f"relevance: {queries} judged queries, {relevance['documents']:,} documents"
+    title = f"relevance: {queries} judged queries, {relevance['documents']:,} documents ({relevance['seconds']:.0f} s)"
     header = f"{title:<58} {'success@10':>10} {'MRR':>6}"
     print(header)
     print("-" * len(header))
