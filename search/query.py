@@ -309,9 +309,21 @@ def _wanted_labels(found: EngineResults, results: SearchResults) -> dict[str, se
         for field_name in LABELLED_HIT_FIELDS:
             wanted.setdefault(field_name, set()).update(str(value) for value in _listed(hit.document.get(field_name)))
     for facet in registry.registered():
-        wanted.setdefault(facet.field, set()).update(found.facets.get(facet.field, {}))
-        wanted[facet.field].update(results.filters.get(facet.parameter, []))
+        wanted.setdefault(facet.field, set()).update(_shown_values(facet, found, results))
     return wanted
+
+
+def _shown_values(facet: registry.Facet, found: EngineResults, results: SearchResults) -> list[str]:
+    """The values a facet shows, in order: the selected ones, then the most frequent
+    (or, for years, the latest) up to ``FACET_LIMIT``."""
+    counts = found.facets.get(facet.field, {})
+    selected = results.filters.get(facet.parameter, [])
+    values = sorted(set(counts) | set(selected), key=lambda v: (-counts.get(v, 0), v))
+    if facet.newest_first:
+        values.sort(reverse=True)
+    others = [value for value in values if value not in selected]
+    shown = set(selected) | set(others[: max(0, FACET_LIMIT - len(selected))])
+    return [value for value in values if value in shown]
 
 
 def _hits(found: EngineResults, labels: _Labels, language: str) -> list[Hit]:
@@ -365,9 +377,7 @@ def _facets(found: EngineResults, results: SearchResults, labels: _Labels) -> li
     for facet in registry.registered():
         counts = found.facets.get(facet.field, {})
         selected = results.filters.get(facet.parameter, [])
-        values = sorted(set(counts) | set(selected), key=lambda v: (-counts.get(v, 0), v))
-        if facet.newest_first:
-            values.sort(reverse=True)
+        values = _shown_values(facet, found, results)
         named = labels.get(facet.field, values)
         items = []
         for value in values:
@@ -381,8 +391,7 @@ def _facets(found: EngineResults, results: SearchResults, labels: _Labels) -> li
                     url=results.url(**{facet.parameter: toggled}),
                 )
             )
-        shown = [item for item in items if item.selected]
-        shown += [item for item in items if not item.selected][: max(0, FACET_LIMIT - len(shown))]
+        shown = [item for item in items if item.selected] + [item for item in items if not item.selected]
         if shown:
             shown_facets.append(Facet(name=facet.parameter, title=str(facet.title), values=shown))
     return shown_facets
