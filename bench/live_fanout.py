@@ -16,6 +16,8 @@ import contextlib
 import json
 import os
 import secrets
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -23,11 +25,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from bench import harness
 
-BENCH_DATABASE = "cocrea_bench_live"
 PARTICIPANTS = 4
 #: High enough that the per-participant rate limit never refuses a benchmark post.
 POSTS_PER_MINUTE = 100_000
@@ -51,6 +50,11 @@ def main() -> None:
     arguments.add_argument("--layer", choices=[*LAYERS, "both"], default="both", help="channel layer (default: both)")
     arguments.add_argument("--quick", action="store_true", help="200 clients for 15 s")
     arguments.add_argument("--logs", metavar="DIR", help="keep the workers' whole output in DIR")
+    arguments.add_argument(
+        "--profile",
+        metavar="DIR",
+        help="record worker A with py-spy while the posts are sent (needs py-spy on PATH); flame graphs in DIR",
+    )
     options = arguments.parse_args()
     if options.quick:
         options.clients, options.seconds = 200, 15
@@ -65,14 +69,18 @@ def main() -> None:
             "live_fanout needs the real services: DATABASE_URL=postgres://… and REDIS_URL "
             "(run `make services-up`, then `source services/load-env.sh`)."
         )
+    if options.profile and not shutil.which("py-spy"):
+        arguments.error("--profile needs py-spy on PATH (pip install py-spy)")
     harness.raise_file_limit(options.clients + 512)
 
-    database = harness.BenchDatabase(database_url, BENCH_DATABASE).create()
+    database = harness.BenchDatabase(database_url, harness.database_name("live")).create()
     try:
         os.environ.update(
             {
                 "DJANGO_SETTINGS_MODULE": "cocrea.settings.test",
                 "DATABASE_URL": database.url,
+                # The readers' counts and the channel layer's groups are named after it.
+                "REDIS_PREFIX": database.name.replace("_", "-"),
                 "SECRET_KEY": secrets.token_urlsafe(40),
                 "ALLOWED_HOSTS": "127.0.0.1,localhost",
                 "DISCUSSIONS_POSTS_PER_MINUTE": str(POSTS_PER_MINUTE),
@@ -81,7 +89,7 @@ def main() -> None:
                 "LOG_LEVEL": "WARNING",
             }
         )
-        site = prepare_site()
+        site = prepare_site(database.name)
         runs = {layer: run_layer(layer, options, site) for layer in layers}
         report = {
             "benchmark": "live_fanout",
@@ -100,7 +108,41 @@ def main() -> None:
         connections.close_all()
         database.drop()
     print_report(report)
-    harness.write_results("live_fanout", report)
+    goals = goals_of(report)
+    harness.print_goals(goals, "goal 7: live updates")
+    harness.write_results("live_fanout", report, goals)
+
+
+#: Issue 19, goal 7 — with 1,000 readers on 2 workers.
+GOAL_P99_FROM_RESPONSE_MS = 250
+GOAL_P99_AFTER_FIRST_READER_MS = 150
+
+
+def goals_of(report: dict) -> list[harness.Goal]:
+    goals = []
+    clients = report["clients"]
+    note = "" if clients >= 1000 else f"{clients} readers; the goal is for 1,000"
+    for layer, run in report["runs"].items():
+        goals += [
+            harness.Goal(
+                f"[{layer}] delivered", round(100 * (run["delivered_ratio"] or 0), 2), " %", at_least=100, note=note
+            ),
+            harness.Goal(
+                f"[{layer}] p99 from the POST's response",
+                run["latency_from_response"].get("p99_ms"),
+                " ms",
+                at_most=GOAL_P99_FROM_RESPONSE_MS,
+                note=note,
+            ),
+            harness.Goal(
+                f"[{layer}] p99 from a post's first reader to its last",
+                run["after_first_reader"].get("p99_ms"),
+                " ms",
+                at_most=GOAL_P99_AFTER_FIRST_READER_MS,
+                note=note,
+            ),
+        ]
+    return goals
 
 
 # --- setup ---------------------------------------------------------------------------------
@@ -112,7 +154,7 @@ class Site:
     session_keys: list[str]
 
 
-def prepare_site() -> Site:
+def prepare_site(database: str) -> Site:
     """Migrate the bench database; make a plan, an open consultation and signed-in participants."""
     import django
 
@@ -125,7 +167,7 @@ def prepare_site() -> Site:
     from discussions import live
     from discussions.forms import ContributionForm
 
-    print(f"Migrating {BENCH_DATABASE}…", flush=True)
+    print(f"Migrating {database}…", flush=True)
     call_command("migrate", verbosity=0, interactive=False)
     plan = harness.action_plan("Plan de prueba en vivo", "plan-en-vivo", 2025)
     now = timezone.now()
@@ -177,7 +219,10 @@ def run_layer(layer: str, options, site: Site) -> dict:
             deadline = time.monotonic() + harness.WORKER_START_TIMEOUT
             for worker in workers:
                 worker.wait_until_healthy(deadline)
-            result = asyncio.run(fan_out(workers, options, site))
+            profiler = Profiler(workers[0], options.profile, layer) if options.profile else None
+            result = asyncio.run(fan_out(workers, options, site, profiler))
+            if profiler:
+                result["profile"] = profiler.stop()
             result["rss_mib"] = {worker.name: worker.rss_mib() for worker in workers}
             errors = {worker.name: worker.output() for worker in workers if worker.output() != "(no output)"}
             if errors:
@@ -210,7 +255,39 @@ class Post:
     error: str = ""
 
 
-async def fan_out(workers: list[harness.Worker], options, site: Site) -> dict:
+class Profiler:
+    """py-spy recording one worker while the posts are sent: where its time goes, per reader."""
+
+    def __init__(self, worker: harness.Worker, directory: str, layer: str):
+        self.worker, self.layer = worker, layer
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.process: subprocess.Popen | None = None
+
+    def start(self, seconds: int) -> None:
+        stem = self.directory / f"worker-{self.worker.name}-{self.layer}"
+        self.outputs = [stem.with_suffix(".svg"), stem.with_suffix(".speedscope.json")]
+        self.process = subprocess.Popen(  # noqa: S603 — py-spy from PATH, our own arguments
+            [
+                *("py-spy", "record", "--pid", str(self.worker.pid), "--rate", "200"),
+                *("--duration", str(seconds), "--format", "raw", "--output", str(stem.with_suffix(".txt"))),
+                "--nonblocking",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+
+    def stop(self) -> dict:
+        try:
+            _, errors = self.process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            _, errors = self.process.communicate()
+        raw = self.directory / f"worker-{self.worker.name}-{self.layer}.txt"
+        return {"worker": self.worker.name, "raw": str(raw), "py_spy": errors.decode(errors="replace")[-500:]}
+
+
+async def fan_out(workers: list[harness.Worker], options, site: Site, profiler: Profiler | None = None) -> dict:
     readers = [Reader(number, workers[number % 2]) for number in range(options.clients)]
     connected = asyncio.Semaphore(CONNECT_CONCURRENCY)
     settled = asyncio.Event()
@@ -236,6 +313,8 @@ async def fan_out(workers: list[harness.Worker], options, site: Site) -> dict:
     posts: list[Post] = []
     post_tasks = []
     first = time.perf_counter() + 0.5
+    if profiler:
+        profiler.start(options.seconds + 2)
     for number in range(options.seconds):
         await asyncio.sleep(max(0.0, first + number - time.perf_counter()))
         worker = workers[number % 2]
@@ -449,7 +528,6 @@ def better_layer(runs: dict) -> dict | None:
 
 
 def machine(redis_url: str) -> dict:
-
     import redis
     from django.db import connection
 
