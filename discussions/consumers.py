@@ -94,7 +94,28 @@ newest_events = NewestEvents()
 frames = Frames()
 
 
-class DiscussionConsumer(AsyncJsonWebsocketConsumer):
+class BroadcastDispatch:
+    """Broadcast events go straight to their handler.
+
+    Channels' ``AsyncConsumer.dispatch`` closes stale database connections before every
+    message, through ``sync_to_async``: a hop to the one thread Django's sync code runs in,
+    once per reader for every broadcast. With 500 readers on a worker each event queued
+    500 hops behind the requests that thread serves (a post's own request among them), and
+    the last reader waited seconds (bench/README.md, "live_fanout"). A broadcast handler
+    only passes text on and never touches the database; the handlers that do use
+    ``database_sync_to_async``, which closes stale connections around each call itself.
+    """
+
+    broadcast_types = frozenset({"discussion.event"})
+
+    async def dispatch(self, message):
+        if message["type"] in self.broadcast_types:
+            await self.discussion_event(message)
+        else:
+            await super().dispatch(message)
+
+
+class DiscussionConsumer(BroadcastDispatch, AsyncJsonWebsocketConsumer):
     async def connect(self):
         await self.accept()
         found = await self._discussion(self.scope["url_route"]["kwargs"]["key"])
@@ -212,7 +233,7 @@ class DiscussionConsumer(AsyncJsonWebsocketConsumer):
         return content_type.pk, object_pk, opens_at, closes_at, participant
 
 
-class ModerationConsumer(AsyncJsonWebsocketConsumer):
+class ModerationConsumer(BroadcastDispatch, AsyncJsonWebsocketConsumer):
     """``/ws/moderation/``: moderators with the queue open hear of new held or flagged contributions."""
 
     async def connect(self):
