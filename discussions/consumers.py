@@ -23,6 +23,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import timezone
 
 from . import hosts, live, rules
+from .audience import audience
 from .models import discussion_key
 from .presence import presence
 
@@ -115,7 +116,10 @@ class BroadcastDispatch:
             await super().dispatch(message)
 
 
-class DiscussionConsumer(BroadcastDispatch, AsyncJsonWebsocketConsumer):
+class DiscussionConsumer(AsyncJsonWebsocketConsumer):
+    """A reader of one discussion. Broadcasts reach it through this process's
+    ``audience``, which hears the discussion's group once for all its readers."""
+
     async def connect(self):
         await self.accept()
         found = await self._discussion(self.scope["url_route"]["kwargs"]["key"])
@@ -127,8 +131,10 @@ class DiscussionConsumer(BroadcastDispatch, AsyncJsonWebsocketConsumer):
         self.group = live.group_name(self.content_type_id, self.object_pk)
         self.frames: list[float] = []
         self.timers: list[asyncio.Task] = []
+        self.audience = audience(self.channel_layer)
+        self.early: list[dict] | None = []  # broadcasts that come before the hello, sent after it
         try:
-            await asyncio.wait_for(self.channel_layer.group_add(self.group, self.channel_name), LAYER_TIMEOUT)
+            await self.audience.join(self.group, self)
         except Exception as error:  # the layer (Redis) is down or stuck: the client retries
             logger.warning("Live updates unavailable for %s: the channel layer failed (%r)", self.group, error)
             await self.close(code=1011)
@@ -136,17 +142,17 @@ class DiscussionConsumer(BroadcastDispatch, AsyncJsonWebsocketConsumer):
         self.joined = True
         readers = await presence().touch(self.key, self.channel_name)
         await self.send_json({"type": "hello", "readers": readers})
+        early, self.early = self.early, None
+        for event in early:
+            await self.deliver(event)
         self._schedule_window_announcements(opens_at, closes_at)
 
     async def disconnect(self, code):
         for timer in getattr(self, "timers", ()):
             timer.cancel()
         if getattr(self, "joined", False):
+            await self.audience.leave(self.group, self)
             await presence().leave(self.key, self.channel_name)
-            try:
-                await asyncio.wait_for(self.channel_layer.group_discard(self.group, self.channel_name), LAYER_TIMEOUT)
-            except Exception as error:  # membership expires in the layer by itself
-                logger.warning("Could not leave %s cleanly (%r); the layer forgets it later", self.group, error)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         if bytes_data is not None or text_data is None or len(text_data.encode()) > MAX_FRAME_BYTES:
@@ -177,11 +183,11 @@ class DiscussionConsumer(BroadcastDispatch, AsyncJsonWebsocketConsumer):
 
     async def _heartbeat(self, after: int | None) -> None:
         # Re-joining keeps the membership fresh: channels-redis drops group members after
-        # a day, and a page may stay open longer.
+        # a day, and a page may stay open longer; Redis may have restarted and forgotten it.
         try:
-            await asyncio.wait_for(self.channel_layer.group_add(self.group, self.channel_name), LAYER_TIMEOUT)
+            await asyncio.wait_for(self.audience.renew(self.group), LAYER_TIMEOUT)
         except Exception as error:  # the layer is down or stuck: the catch-up below still works
-            logger.warning("Could not renew %s in %s (%r)", self.channel_name, self.group, error)
+            logger.warning("Could not renew this process in %s (%r)", self.group, error)
         await self.send_json({"type": "pong", "readers": await presence().touch(self.key, self.channel_name)})
         if after is None:
             return
@@ -202,8 +208,13 @@ class DiscussionConsumer(BroadcastDispatch, AsyncJsonWebsocketConsumer):
             await self.send(text_data=frame(event, self.participant))
         await self.send_json({"type": "caught_up"})
 
-    async def discussion_event(self, event):
-        await self.send(text_data=frames.text(event["message"], self.participant))
+    async def deliver(self, event):
+        """A broadcast, from the audience: the text for this kind of reader, serialised
+        once per process, written straight to the connection."""
+        if self.early is not None:
+            self.early.append(event)
+            return
+        await self.base_send({"type": "websocket.send", "text": frames.text(event["message"], self.participant)})
 
     # --- helpers --------------------------------------------------------------------------
     def _schedule_window_announcements(self, opens_at, closes_at) -> None:

@@ -351,3 +351,23 @@ async def test_a_broadcast_reaches_readers_while_the_sync_thread_is_busy(consult
         await busy
     finally:
         await reader.disconnect()
+
+
+async def test_every_reader_of_a_process_receives_each_broadcast_once(consultation, participant):
+    """The process hears a discussion once for all its readers and writes to each of them:
+    every reader gets the event, none gets it twice, and one who left gets nothing."""
+    readers = [await _connect(_path(consultation)) for _ in range(3)]
+    try:
+        for reader in readers:
+            await reader.receive_json_from()  # hello
+        await readers[2].disconnect()
+
+        top = await create(target=consultation, author=participant.user, text="Para los tres lectores")
+
+        for reader in readers[:2]:
+            created = await _receive_until(reader, "contribution.created")
+            assert created["contribution"] == top.pk
+            assert await reader.receive_nothing(timeout=0.3)
+    finally:
+        for reader in readers[:2]:
+            await reader.disconnect()
