@@ -51,6 +51,11 @@ def main() -> None:
     arguments.add_argument("--quick", action="store_true", help="200 clients for 15 s")
     arguments.add_argument("--logs", metavar="DIR", help="keep the workers' whole output in DIR")
     arguments.add_argument(
+        "--no-deflate",
+        action="store_true",
+        help="workers refuse permessage-deflate (uvicorn --ws-per-message-deflate false)",
+    )
+    arguments.add_argument(
         "--profile",
         metavar="DIR",
         help="record worker A with py-spy while the posts are sent (needs py-spy on PATH); flame graphs in DIR",
@@ -73,20 +78,17 @@ def main() -> None:
         arguments.error("--profile needs py-spy on PATH (pip install py-spy)")
     harness.raise_file_limit(options.clients + 512)
 
-    database = harness.BenchDatabase(database_url, harness.database_name("live")).create()
+    database = harness.BenchDatabase(database_url, harness.database_name("live")).create(migrated=True)
     try:
+        # Production's settings, as the site runs: a post's follow-up work (mail, indexing)
+        # is queued for the task worker, not done in the request. None runs here: the
+        # queue only grows for the length of the run.
         os.environ.update(
             {
-                "DJANGO_SETTINGS_MODULE": "cocrea.settings.test",
-                "DATABASE_URL": database.url,
-                # The readers' counts and the channel layer's groups are named after it.
-                "REDIS_PREFIX": database.name.replace("_", "-"),
-                "SECRET_KEY": secrets.token_urlsafe(40),
-                "ALLOWED_HOSTS": "127.0.0.1,localhost",
+                **harness.production_environment(database, redis_url, os.environ.get("SEARCH_URL", "")),
                 "DISCUSSIONS_POSTS_PER_MINUTE": str(POSTS_PER_MINUTE),
-                # Pages created here stay out of the shared search index.
+                # Pages created here stay out of OpenSearch.
                 "SEARCH_ENGINE": "database",
-                "LOG_LEVEL": "WARNING",
             }
         )
         site = prepare_site(database.name)
@@ -98,6 +100,7 @@ def main() -> None:
             "posts": options.seconds,
             "workers": 2,
             "grace_seconds": GRACE_SECONDS,
+            "permessage_deflate": not options.no_deflate,
             "runs": runs,
             "better": better_layer(runs),
             "machine": machine(redis_url),
@@ -169,6 +172,7 @@ def prepare_site(database: str) -> Site:
 
     print(f"Migrating {database}…", flush=True)
     call_command("migrate", verbosity=0, interactive=False)
+    call_command("collectstatic", verbosity=0, interactive=False)
     plan = harness.action_plan("Plan de prueba en vivo", "plan-en-vivo", 2025)
     now = timezone.now()
     page = plan.add_child(
@@ -213,7 +217,11 @@ def run_layer(layer: str, options, site: Site) -> dict:
             for name in "AB":
                 workers.append(
                     harness.Worker(
-                        name, Path(logs), env={"CHANNEL_LAYER": layer}, log_name=f"worker-{name}-{layer}.log"
+                        name,
+                        Path(logs),
+                        env={"CHANNEL_LAYER": layer},
+                        log_name=f"worker-{name}-{layer}.log",
+                        uvicorn_options=("--ws-per-message-deflate", "false") if options.no_deflate else (),
                     )
                 )
             deadline = time.monotonic() + harness.WORKER_START_TIMEOUT
@@ -315,6 +323,7 @@ async def fan_out(workers: list[harness.Worker], options, site: Site, profiler: 
     first = time.perf_counter() + 0.5
     if profiler:
         profiler.start(options.seconds + 2)
+    cpu = harness.CpuMeter({f"worker {worker.name}": worker.pid for worker in workers}).start()
     for number in range(options.seconds):
         await asyncio.sleep(max(0.0, first + number - time.perf_counter()))
         worker = workers[number % 2]
@@ -329,9 +338,10 @@ async def fan_out(workers: list[harness.Worker], options, site: Site, profiler: 
         not reader.failure and not expected <= reader.received.keys() for reader in readers
     ):
         await asyncio.sleep(0.1)
+    workers_cpu = cpu.stop()
     stop.set()
     await asyncio.gather(*tasks)
-    return summarise(readers, posts, connect_seconds, redis_floor)
+    return {**summarise(readers, posts, connect_seconds, redis_floor), "cpu_while_posting": workers_cpu}
 
 
 async def read(reader: Reader, site: Site, connected, reader_settled, stop) -> None:
@@ -377,28 +387,33 @@ async def receive(reader: Reader, websocket) -> None:
 
 
 def http_session(session_key: str, worker: harness.Worker, site: Site):
-    """A signed-in HTTP session with the CSRF cookie the consultation page sets."""
+    """A signed-in HTTP session and its CSRF token; the page must render for it.
+
+    Production's cookies are Secure, which a client on plain HTTP never sends back: the
+    session and CSRF cookies go in the Cookie header, with a CSRF secret of our own (an
+    unmasked secret is a valid token), as bench/load does."""
     import requests
     from django.conf import settings
 
+    token = secrets.token_hex(16)
     session = requests.Session()
     session.trust_env = False  # loopback only, never through a proxy from the environment
-    session.cookies.set(settings.SESSION_COOKIE_NAME, session_key)
+    session.headers["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={session_key}; {settings.CSRF_COOKIE_NAME}={token}"
+    session.csrf_token = token
     response = session.get(f"{worker.origin}{site.page_url}", timeout=30)
-    if response.status_code != 200 or settings.CSRF_COOKIE_NAME not in session.cookies:
-        raise RuntimeError(f"GET {site.page_url} answered {response.status_code} without a CSRF cookie")
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {site.page_url} answered {response.status_code}")
     return session
 
 
 def send_post(post: Post, session, worker: harness.Worker, site: Site) -> None:
-    from django.conf import settings
     from django.urls import reverse
 
     data = {
         **site.form_fields,
         "comment": f"Aporte en vivo número {post.number}: que cada lector lo reciba a tiempo.",
         "section": "",
-        "csrfmiddlewaretoken": session.cookies[settings.CSRF_COOKIE_NAME],
+        "csrfmiddlewaretoken": session.csrf_token,
     }
     post.sent = time.perf_counter()
     try:
@@ -569,6 +584,9 @@ def print_report(report: dict) -> None:
         ("POST round trip p50 / max (ms)", lambda run: _ms(run["post_round_trip"], "p50", "max")),
         ("Redis PUBLISH→receive p50 / p99 (ms)", lambda run: _ms(run["redis_pubsub_round_trip"], "p50", "p99")),
         ("worker RSS A / B at the end (MiB)", lambda run: f"{run['rss_mib']['A']} / {run['rss_mib']['B']}"),
+        ("workers' CPU while posting A / B (s)", lambda run: _cpu(run["cpu_while_posting"])),
+        ("  per delivery, posts included (µs)", lambda run: _cpu_per_delivery(run)),
+        ("  machine busy / available (s)", lambda run: _machine_cpu(run["cpu_while_posting"])),
     ]
     print(f"{'':<46}" + "".join(f"{layer:>22}" for layer in layers))
     print("-" * (46 + 22 * len(layers)))
@@ -591,6 +609,19 @@ def print_report(report: dict) -> None:
             print(f"[{layer}] worker {name} said:\n{output[-1500:]}")
     if report["better"]:
         print(f"\nBetter here: {report['better']['layer']} — {report['better']['reason']}")
+
+
+def _cpu(cpu: dict) -> str:
+    return " / ".join("—" if value is None else f"{value:.1f}" for value in cpu["by_process"].values())
+
+
+def _cpu_per_delivery(run: dict) -> str:
+    used = sum(value or 0 for value in run["cpu_while_posting"]["by_process"].values())
+    return f"{used / run['delivered'] * 1e6:.0f}" if run["delivered"] else "—"
+
+
+def _machine_cpu(cpu: dict) -> str:
+    return f"{cpu['machine_busy']:.0f} / {cpu['available']:.0f}"
 
 
 def _figure_rows(label: str, key: str, figures: tuple[str, ...]) -> list:

@@ -38,9 +38,24 @@ def main() -> None:
             "machine": bench.machine(),
         }
     print_report(report)
-    harness.write_results("load", report)
+    goals = goals_of(run)
+    harness.print_goals(goals, "goals: nothing lost, every process measured")
+    harness.write_results("load", report, goals)
     if not run["ok"]:
         sys.exit(1)
+
+
+def goals_of(run: dict) -> list[harness.Goal]:
+    """What every run must hold (the run fails otherwise), and goal 8's CPU for every process."""
+    unmeasured = [name for name, seconds in run["cpu_seconds"].items() if seconds is None or seconds < 0]
+    return [
+        harness.Goal("accepted contributions lost", run["found"]["lost"], "", at_most=0),
+        harness.Goal("contributions stored twice", run["found"]["duplicates"], "", at_most=0),
+        harness.Goal("live deliveries missing", run["live"]["missing"], "", at_most=0),
+        harness.Goal(
+            "processes whose CPU was not measured", len(unmeasured), "", at_most=0, note=", ".join(unmeasured)
+        ),
+    ]
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ class Bench:
 
     # --- lifecycle -------------------------------------------------------------------------
     def __enter__(self) -> "Bench":
-        self.database.create()
+        self.database.create(migrated=True)
         self.environment = harness.production_environment(self.database, self.redis_url, self.search_url)
         os.environ.update(self.environment)
         try:
