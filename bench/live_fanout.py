@@ -323,7 +323,11 @@ async def fan_out(workers: list[harness.Worker], options, site: Site, profiler: 
     first = time.perf_counter() + 0.5
     if profiler:
         profiler.start(options.seconds + 2)
-    cpu = harness.CpuMeter({f"worker {worker.name}": worker.pid for worker in workers}).start()
+    # The readers' process is measured too: its receiving (and inflating) 1,000 frames a post
+    # is part of every latency it reports.
+    cpu = harness.CpuMeter(
+        {**{f"worker {worker.name}": worker.pid for worker in workers}, "readers": os.getpid()}
+    ).start()
     for number in range(options.seconds):
         await asyncio.sleep(max(0.0, first + number - time.perf_counter()))
         worker = workers[number % 2]
@@ -586,6 +590,7 @@ def print_report(report: dict) -> None:
         ("worker RSS A / B at the end (MiB)", lambda run: f"{run['rss_mib']['A']} / {run['rss_mib']['B']}"),
         ("workers' CPU while posting A / B (s)", lambda run: _cpu(run["cpu_while_posting"])),
         ("  per delivery, posts included (µs)", lambda run: _cpu_per_delivery(run)),
+        ("  the readers' process (s)", lambda run: f"{run['cpu_while_posting']['by_process']['readers']:.1f}"),
         ("  machine busy / available (s)", lambda run: _machine_cpu(run["cpu_while_posting"])),
     ]
     print(f"{'':<46}" + "".join(f"{layer:>22}" for layer in layers))
@@ -612,11 +617,12 @@ def print_report(report: dict) -> None:
 
 
 def _cpu(cpu: dict) -> str:
-    return " / ".join("—" if value is None else f"{value:.1f}" for value in cpu["by_process"].values())
+    workers = [value for name, value in cpu["by_process"].items() if name.startswith("worker")]
+    return " / ".join("—" if value is None else f"{value:.1f}" for value in workers)
 
 
 def _cpu_per_delivery(run: dict) -> str:
-    used = sum(value or 0 for value in run["cpu_while_posting"]["by_process"].values())
+    used = sum(value or 0 for name, value in run["cpu_while_posting"]["by_process"].items() if name != "readers")
     return f"{used / run['delivered'] * 1e6:.0f}" if run["delivered"] else "—"
 
 
