@@ -73,6 +73,7 @@ def main() -> None:
             "rounds": options.rounds,
             "pages": pages,
             "results": summarise(rounds),
+            "by_round": rounds,
             "baseline_ratio": BASELINE_RATIO,
             "machine": machine(redis_url, search_url),
         }
@@ -198,15 +199,23 @@ def summarise(rounds: list[dict]) -> dict:
         failures = Counter()
         for one in mine:
             failures.update({status: count for status, count in one["statuses"].items() if status != "200"})
+        worker_cpu = sum(value or 0 for one in mine for value in one["cpu"]["by_process"].values())
         pages[name] = {
             "requests_ok": ok,
             "per_second": round(ok / seconds, 2),
+            # The workers' CPU per answered request: what a page costs, however busy the machine.
+            "worker_cpu_ms_per_request": round(worker_cpu * 1000 / ok, 1) if ok else None,
             "failures": dict(failures),
             "p50_ms_by_round": [one["latency"].get("p50_ms") for one in mine],
             "p95_ms_by_round": [one["latency"].get("p95_ms") for one in mine],
         }
     home, consultation = pages["home"]["per_second"], pages["consultation"]["per_second"]
-    return {**pages, "ratio_consultation_over_home": round(consultation / home, 3) if home else None}
+    home_cpu, consultation_cpu = (pages[name]["worker_cpu_ms_per_request"] for name in ("home", "consultation"))
+    return {
+        **pages,
+        "ratio_consultation_over_home": round(consultation / home, 3) if home else None,
+        "cpu_ratio_home_over_consultation": round(home_cpu / consultation_cpu, 3) if consultation_cpu else None,
+    }
 
 
 def goals_of(report: dict) -> list[harness.Goal]:
@@ -249,7 +258,7 @@ def print_report(report: dict) -> None:
         f"PostgreSQL {machine_['postgresql']}; load average {machine_['load_average_1_5_15'][0]}; "
         "the clients, workers and services share these CPUs\n"
     )
-    header = f"{'page':<38}{'requests':>10}{'per s':>8}{'p50 ms':>16}{'p95 ms':>16}  failures"
+    header = f"{'page':<38}{'requests':>10}{'per s':>8}{'p50 ms':>16}{'p95 ms':>16}{'CPU ms':>8}  failures"
     print(header)
     print("-" * (len(header) + 10))
     for name, label in (("home", "home page"), ("consultation", "consultation page (589 contributions)")):
@@ -257,9 +266,17 @@ def print_report(report: dict) -> None:
         failures = ", ".join(f"{status}: {count}" for status, count in page["failures"].items()) or "—"
         p50 = " / ".join(f"{value:.0f}" for value in page["p50_ms_by_round"] if value is not None)
         p95 = " / ".join(f"{value:.0f}" for value in page["p95_ms_by_round"] if value is not None)
-        print(f"{label:<38}{page['requests_ok']:>10}{page['per_second']:>8.1f}{p50:>16}{p95:>16}  {failures}")
+        cpu = page["worker_cpu_ms_per_request"]
+        print(
+            f"{label:<38}{page['requests_ok']:>10}{page['per_second']:>8.1f}{p50:>16}{p95:>16}"
+            f"{'—' if cpu is None else f'{cpu:.0f}':>8}  {failures}"
+        )
     ratio = results["ratio_consultation_over_home"]
     print(f"\nconsultation / home: {ratio}× (at 4223451: {report['baseline_ratio']}×)")
+    print(
+        "CPU ms: the workers' CPU per answered request; home / consultation by CPU: "
+        f"{results['cpu_ratio_home_over_consultation']}× (the ratio the machine's other work does not move)"
+    )
 
 
 if __name__ == "__main__":
