@@ -167,6 +167,7 @@ def prepare_site(database: str) -> Site:
 
     from accounts.services import participant_create
     from consultations.models import ConsultationPage
+    from core.models import Sector
     from discussions import live
     from discussions.forms import ContributionForm
 
@@ -193,7 +194,7 @@ def prepare_site(database: str) -> Site:
             email=f"lector{number}@bench.example.org",
             password=secrets.token_urlsafe(16),
             display_name=f"Participante de prueba {number}",
-            sector="citizen",
+            sector=Sector.CITIZEN,
             territory="cajamarca",
             confirmed=True,
         )

@@ -102,6 +102,7 @@ def run(repeat: int) -> dict:
     from django.test.utils import setup_test_environment
 
     from accounts.services import participant_create
+    from core.models import Sector
 
     setup_test_environment()  # the test client's host, the template's rendering signals
     print("Migrating…", flush=True)
@@ -118,7 +119,7 @@ def run(repeat: int) -> dict:
         email="lectora@bench.example.org",
         password="not-used-the-session-is-forced",  # noqa: S106 - a throw-away database
         display_name="Lectora de prueba",
-        sector="citizen",
+        sector=Sector.CITIZEN,
         territory="cajamarca",
         confirmed=True,
     ).user

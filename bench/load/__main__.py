@@ -23,7 +23,7 @@ from bench.load.report import print_report
 
 
 def main() -> None:
-    arguments = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    arguments = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.splitlines()[0])
     add_arguments(arguments)
     options = arguments.parse_args()
     options = normalise(arguments, options)
