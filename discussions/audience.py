@@ -57,7 +57,7 @@ class Audience:
         async with self._lock(group):
             joined = self._groups.get(group)
             if joined is None:
-                channel = await asyncio.wait_for(self.layer.new_channel(prefix="audience."), LAYER_TIMEOUT)
+                channel = await asyncio.wait_for(self.layer.new_channel(), LAYER_TIMEOUT)
                 await asyncio.wait_for(self.layer.group_add(group, channel), LAYER_TIMEOUT)
                 joined = self._groups[group] = _Group(channel)
                 joined.listener = asyncio.create_task(self._listen(group, joined))
