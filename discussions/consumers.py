@@ -142,9 +142,9 @@ class DiscussionConsumer(AsyncJsonWebsocketConsumer):
         self.joined = True
         readers = await presence().touch(self.key, self.channel_name)
         await self.send_json({"type": "hello", "readers": readers})
-        early, self.early = self.early, None
-        for event in early:
-            await self.deliver(event)
+        while self.early:  # in order, with whatever comes meanwhile
+            await self._write(self.early.pop(0))
+        self.early = None
         self._schedule_window_announcements(opens_at, closes_at)
 
     async def disconnect(self, code):
@@ -213,7 +213,10 @@ class DiscussionConsumer(AsyncJsonWebsocketConsumer):
         once per process, written straight to the connection."""
         if self.early is not None:
             self.early.append(event)
-            return
+        else:
+            await self._write(event)
+
+    async def _write(self, event) -> None:
         await self.base_send({"type": "websocket.send", "text": frames.text(event["message"], self.participant)})
 
     # --- helpers --------------------------------------------------------------------------
