@@ -115,6 +115,7 @@ def run(repeat: int) -> dict:
         import_discussion(plan, "589", [decide_madrid.LARGEST_PROPOSAL]),
         import_discussion(plan, "3066", [int(proposal) for proposal, _ in largest]),
     ]
+    harness.analyze()
     reader = participant_create(
         email="lectora@bench.example.org",
         password="not-used-the-session-is-forced",  # noqa: S106 - a throw-away database

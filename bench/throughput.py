@@ -123,6 +123,7 @@ def prepare_site() -> dict[str, str]:
     rows = decide_madrid.proposal_rows(decide_madrid.LARGEST_PROPOSAL)
     imported = import_contributions(consultation=page, source=decide_madrid.as_csv(rows), skip_invalid=True)
     print(f"Imported {imported.created} contributions.", flush=True)
+    harness.analyze()
     return {"home": ensure_home_page().get_url(), "consultation": page.get_url()}
 
 

@@ -117,6 +117,7 @@ def prepare_site(database: str, participants: int, seed: int) -> Site:
             )
         )
     call_command("search_reindex", verbosity=0)
+    harness.analyze()
 
     territories = list(Territory.objects.values_list("slug", flat=True))
     # Participants of every sector but the government's, which answers them.
