@@ -93,24 +93,28 @@ test-embedded: install messages axe
 	env -u DATABASE_URL -u REDIS_URL -u SEARCH_URL SEARCH_ENGINE=database \
 		$(BIN)/pytest -m "embedded and not ($(SERVICE_MARKERS))" $(PYTEST_ARGS)
 
-# Benchmarks and fault runs on the real services (`make services-up` first). Each prints its
-# table and writes JSON under bench/results/ (see bench/README.md); QUICK=1 for a few minutes.
-# Each runs as a module of the bench package, from the repository's root.
-BENCHMARKS = "render_discussion $(if $(QUICK),--repeat 5)" \
+# Benchmarks and fault runs on the real services (`make services-up` first). Each is a module
+# run from the root (python -m bench.<name>), prints its goals beside its results and writes
+# JSON under bench/results/ (see bench/README.md); the summary table of the goals ends the
+# run. QUICK=1: the same in a few minutes.
+BENCHMARKS = "render_discussion $(if $(QUICK),--quick)" \
+	"throughput $(if $(QUICK),--quick)" \
 	"live_fanout $(if $(QUICK),--quick --layer pubsub)" \
 	"search_engines $(if $(QUICK),--quick)" \
 	"load $(if $(QUICK),--quick)"
 
 bench: install messages var/.static
-	@bash -c 'source services/load-env.sh; failed=""; \
+	@bash -c 'source services/load-env.sh; started=$$(date +%s); failed=""; \
 		for benchmark in $(BENCHMARKS); do \
-			echo; echo "=== bench.$$benchmark"; \
+			echo; echo "=== python -m bench.$$benchmark"; \
 			$(BIN)/python -m bench.$$benchmark || failed="$$failed $${benchmark%% *}"; \
 		done; \
+		$(BIN)/python -m bench.summary --since $$started $(if $(QUICK),--within 300); \
+		echo "make bench$(if $(QUICK), QUICK=1) took $$(( $$(date +%s) - started )) s"; \
 		if [ -n "$$failed" ]; then echo; echo "FAILED:$$failed"; exit 1; fi'
 
 faults: install messages var/.static
-	@bash -c 'source services/load-env.sh && exec $(BIN)/python bench/faults.py'
+	@bash -c 'source services/load-env.sh && exec $(BIN)/python -m bench.faults'
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,4 +1,4 @@
-"""The mixed load of bench/load.py while the services fail, one fault per run.
+"""The mixed load of ``python -m bench.load`` while the services fail, one fault per run.
 
 1. ``opensearch``: the OpenSearch node is killed (SIGKILL) and started again 30 s later;
 2. ``redis``: Redis is stopped for 20 s (its data is lost: it keeps none on disk);
@@ -20,12 +20,13 @@ import signal
 import subprocess
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from urllib.parse import urlsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench import harness, load
+from bench import harness
+from bench.load import environment
+from bench.load.environment import Bench
+from bench.load.report import print_run
+from bench.load.scenario import Load
 
 FAULTS = ("opensearch", "redis", "postgresql", "worker")
 #: The load runs this long before the fault, and this long after the service is back.
@@ -39,12 +40,12 @@ SEARCH_RECOVERY_LIMIT = 60
 
 def main() -> None:
     arguments = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    load.add_arguments(arguments)
+    environment.add_arguments(arguments)
     arguments.add_argument("--fault", choices=FAULTS, action="append", help="only this fault (repeatable)")
-    options = load.normalise(arguments, arguments.parse_args())
+    options = environment.normalise(arguments, arguments.parse_args())
     faults = options.fault or list(FAULTS)
     runs = {}
-    with load.Bench(options, name="cocrea_bench_faults") as bench:
+    with Bench(options, benchmark="faults") as bench:
         for name in faults:
             print(f"\n=== fault: {name} ===", flush=True)
             run = bench.run_load(BEFORE_SECONDS + AFTER_SECONDS, fault=FAULT_RUNNERS[name](bench))
@@ -52,7 +53,7 @@ def main() -> None:
             if recovery is None or recovery > SEARCH_RECOVERY_LIMIT:
                 run["problems"].append(f"search_check found drift {recovery} s after the service came back")
                 run["ok"] = False
-            load.print_run(run)
+            print_run(run)
             runs[name] = run
             bench.wait_until_ready()
         report = {
@@ -80,11 +81,11 @@ def services_script(*arguments: str, env: dict | None = None) -> None:
     )
 
 
-def opensearch_fault(bench: load.Bench):
+def opensearch_fault(bench: Bench):
     data_dir = harness.services_dir() / "opensearch"
     port = str(urlsplit(bench.search_url).port or 9200)
 
-    async def run(current: load.Load) -> dict:
+    async def run(current: Load) -> dict:
         await asyncio.sleep(BEFORE_SECONDS)
         started = current.now()
         pid = int((data_dir / "opensearch.pid").read_text())
@@ -103,8 +104,8 @@ def opensearch_fault(bench: load.Bench):
     return run
 
 
-def redis_fault(bench: load.Bench):
-    async def run(current: load.Load) -> dict:
+def redis_fault(bench: Bench):
+    async def run(current: Load) -> dict:
         await asyncio.sleep(BEFORE_SECONDS)
         started = current.now()
         await asyncio.to_thread(services_script, "redis.sh", "stop")
@@ -115,8 +116,8 @@ def redis_fault(bench: load.Bench):
     return run
 
 
-def postgresql_fault(bench: load.Bench):
-    async def run(current: load.Load) -> dict:
+def postgresql_fault(bench: Bench):
+    async def run(current: Load) -> dict:
         await asyncio.sleep(BEFORE_SECONDS)
         started = current.now()
         await asyncio.to_thread(services_script, "postgres.sh", "restart")
@@ -125,8 +126,8 @@ def postgresql_fault(bench: load.Bench):
     return run
 
 
-def worker_fault(bench: load.Bench):
-    async def run(current: load.Load) -> dict:
+def worker_fault(bench: Bench):
+    async def run(current: Load) -> dict:
         await asyncio.sleep(BEFORE_SECONDS)
         worker = bench.workers[0]
         started = current.now()
@@ -138,7 +139,7 @@ def worker_fault(bench: load.Bench):
     return run
 
 
-def record(name: str, description: str, started: float, current: load.Load, **extra) -> dict:
+def record(name: str, description: str, started: float, current: Load, **extra) -> dict:
     return {
         "name": name,
         "description": description,

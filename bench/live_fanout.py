@@ -16,6 +16,8 @@ import contextlib
 import json
 import os
 import secrets
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -23,11 +25,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from bench import harness
 
-BENCH_DATABASE = "cocrea_bench_live"
 PARTICIPANTS = 4
 #: High enough that the per-participant rate limit never refuses a benchmark post.
 POSTS_PER_MINUTE = 100_000
@@ -51,6 +50,16 @@ def main() -> None:
     arguments.add_argument("--layer", choices=[*LAYERS, "both"], default="both", help="channel layer (default: both)")
     arguments.add_argument("--quick", action="store_true", help="200 clients for 15 s")
     arguments.add_argument("--logs", metavar="DIR", help="keep the workers' whole output in DIR")
+    arguments.add_argument(
+        "--no-deflate",
+        action="store_true",
+        help="workers refuse permessage-deflate (uvicorn --ws-per-message-deflate false)",
+    )
+    arguments.add_argument(
+        "--profile",
+        metavar="DIR",
+        help="record worker A with py-spy while the posts are sent (needs py-spy on PATH); flame graphs in DIR",
+    )
     options = arguments.parse_args()
     if options.quick:
         options.clients, options.seconds = 200, 15
@@ -65,23 +74,24 @@ def main() -> None:
             "live_fanout needs the real services: DATABASE_URL=postgres://… and REDIS_URL "
             "(run `make services-up`, then `source services/load-env.sh`)."
         )
+    if options.profile and not shutil.which("py-spy"):
+        arguments.error("--profile needs py-spy on PATH (pip install py-spy)")
     harness.raise_file_limit(options.clients + 512)
 
-    database = harness.BenchDatabase(database_url, BENCH_DATABASE).create()
+    database = harness.BenchDatabase(database_url, harness.database_name("live")).create(migrated=True)
     try:
+        # Production's settings, as the site runs: a post's follow-up work (mail, indexing)
+        # is queued for the task worker, not done in the request. None runs here: the
+        # queue only grows for the length of the run.
         os.environ.update(
             {
-                "DJANGO_SETTINGS_MODULE": "cocrea.settings.test",
-                "DATABASE_URL": database.url,
-                "SECRET_KEY": secrets.token_urlsafe(40),
-                "ALLOWED_HOSTS": "127.0.0.1,localhost",
+                **harness.production_environment(database, redis_url, os.environ.get("SEARCH_URL", "")),
                 "DISCUSSIONS_POSTS_PER_MINUTE": str(POSTS_PER_MINUTE),
-                # Pages created here stay out of the shared search index.
+                # Pages created here stay out of OpenSearch.
                 "SEARCH_ENGINE": "database",
-                "LOG_LEVEL": "WARNING",
             }
         )
-        site = prepare_site()
+        site = prepare_site(database.name)
         runs = {layer: run_layer(layer, options, site) for layer in layers}
         report = {
             "benchmark": "live_fanout",
@@ -90,6 +100,7 @@ def main() -> None:
             "posts": options.seconds,
             "workers": 2,
             "grace_seconds": GRACE_SECONDS,
+            "permessage_deflate": not options.no_deflate,
             "runs": runs,
             "better": better_layer(runs),
             "machine": machine(redis_url),
@@ -100,7 +111,41 @@ def main() -> None:
         connections.close_all()
         database.drop()
     print_report(report)
-    harness.write_results("live_fanout", report)
+    goals = goals_of(report)
+    harness.print_goals(goals, "goal 7: live updates")
+    harness.write_results("live_fanout", report, goals)
+
+
+#: Issue 19, goal 7 — with 1,000 readers on 2 workers.
+GOAL_P99_FROM_RESPONSE_MS = 250
+GOAL_P99_AFTER_FIRST_READER_MS = 150
+
+
+def goals_of(report: dict) -> list[harness.Goal]:
+    goals = []
+    clients = report["clients"]
+    note = "" if clients >= 1000 else f"{clients} readers; the goal is for 1,000"
+    for layer, run in report["runs"].items():
+        goals += [
+            harness.Goal(
+                f"[{layer}] delivered", round(100 * (run["delivered_ratio"] or 0), 2), " %", at_least=100, note=note
+            ),
+            harness.Goal(
+                f"[{layer}] p99 from the POST's response",
+                run["latency_from_response"].get("p99_ms"),
+                " ms",
+                at_most=GOAL_P99_FROM_RESPONSE_MS,
+                note=note,
+            ),
+            harness.Goal(
+                f"[{layer}] p99 from a post's first reader to its last",
+                run["after_first_reader"].get("p99_ms"),
+                " ms",
+                at_most=GOAL_P99_AFTER_FIRST_READER_MS,
+                note=note,
+            ),
+        ]
+    return goals
 
 
 # --- setup ---------------------------------------------------------------------------------
@@ -112,7 +157,7 @@ class Site:
     session_keys: list[str]
 
 
-def prepare_site() -> Site:
+def prepare_site(database: str) -> Site:
     """Migrate the bench database; make a plan, an open consultation and signed-in participants."""
     import django
 
@@ -122,11 +167,13 @@ def prepare_site() -> Site:
 
     from accounts.services import participant_create
     from consultations.models import ConsultationPage
+    from core.models import Sector
     from discussions import live
     from discussions.forms import ContributionForm
 
-    print(f"Migrating {BENCH_DATABASE}…", flush=True)
+    print(f"Migrating {database}…", flush=True)
     call_command("migrate", verbosity=0, interactive=False)
+    call_command("collectstatic", verbosity=0, interactive=False)
     plan = harness.action_plan("Plan de prueba en vivo", "plan-en-vivo", 2025)
     now = timezone.now()
     page = plan.add_child(
@@ -147,7 +194,7 @@ def prepare_site() -> Site:
             email=f"lector{number}@bench.example.org",
             password=secrets.token_urlsafe(16),
             display_name=f"Participante de prueba {number}",
-            sector="citizen",
+            sector=Sector.CITIZEN,
             territory="cajamarca",
             confirmed=True,
         )
@@ -171,13 +218,20 @@ def run_layer(layer: str, options, site: Site) -> dict:
             for name in "AB":
                 workers.append(
                     harness.Worker(
-                        name, Path(logs), env={"CHANNEL_LAYER": layer}, log_name=f"worker-{name}-{layer}.log"
+                        name,
+                        Path(logs),
+                        env={"CHANNEL_LAYER": layer},
+                        log_name=f"worker-{name}-{layer}.log",
+                        uvicorn_options=("--ws-per-message-deflate", "false") if options.no_deflate else (),
                     )
                 )
             deadline = time.monotonic() + harness.WORKER_START_TIMEOUT
             for worker in workers:
                 worker.wait_until_healthy(deadline)
-            result = asyncio.run(fan_out(workers, options, site))
+            profiler = Profiler(workers[0], options.profile, layer) if options.profile else None
+            result = asyncio.run(fan_out(workers, options, site, profiler))
+            if profiler:
+                result["profile"] = profiler.stop()
             result["rss_mib"] = {worker.name: worker.rss_mib() for worker in workers}
             errors = {worker.name: worker.output() for worker in workers if worker.output() != "(no output)"}
             if errors:
@@ -210,7 +264,39 @@ class Post:
     error: str = ""
 
 
-async def fan_out(workers: list[harness.Worker], options, site: Site) -> dict:
+class Profiler:
+    """py-spy recording one worker while the posts are sent: where its time goes, per reader."""
+
+    def __init__(self, worker: harness.Worker, directory: str, layer: str):
+        self.worker, self.layer = worker, layer
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.process: subprocess.Popen | None = None
+
+    def start(self, seconds: int) -> None:
+        stem = self.directory / f"worker-{self.worker.name}-{self.layer}"
+        self.outputs = [stem.with_suffix(".svg"), stem.with_suffix(".speedscope.json")]
+        self.process = subprocess.Popen(  # noqa: S603 — py-spy from PATH, our own arguments
+            [
+                *("py-spy", "record", "--pid", str(self.worker.pid), "--rate", "200"),
+                *("--duration", str(seconds), "--format", "raw", "--output", str(stem.with_suffix(".txt"))),
+                "--nonblocking",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+
+    def stop(self) -> dict:
+        try:
+            _, errors = self.process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            _, errors = self.process.communicate()
+        raw = self.directory / f"worker-{self.worker.name}-{self.layer}.txt"
+        return {"worker": self.worker.name, "raw": str(raw), "py_spy": errors.decode(errors="replace")[-500:]}
+
+
+async def fan_out(workers: list[harness.Worker], options, site: Site, profiler: Profiler | None = None) -> dict:
     readers = [Reader(number, workers[number % 2]) for number in range(options.clients)]
     connected = asyncio.Semaphore(CONNECT_CONCURRENCY)
     settled = asyncio.Event()
@@ -236,6 +322,13 @@ async def fan_out(workers: list[harness.Worker], options, site: Site) -> dict:
     posts: list[Post] = []
     post_tasks = []
     first = time.perf_counter() + 0.5
+    if profiler:
+        profiler.start(options.seconds + 2)
+    # The readers' process is measured too: its receiving (and inflating) 1,000 frames a post
+    # is part of every latency it reports.
+    cpu = harness.CpuMeter(
+        {**{f"worker {worker.name}": worker.pid for worker in workers}, "readers": os.getpid()}
+    ).start()
     for number in range(options.seconds):
         await asyncio.sleep(max(0.0, first + number - time.perf_counter()))
         worker = workers[number % 2]
@@ -250,9 +343,10 @@ async def fan_out(workers: list[harness.Worker], options, site: Site) -> dict:
         not reader.failure and not expected <= reader.received.keys() for reader in readers
     ):
         await asyncio.sleep(0.1)
+    workers_cpu = cpu.stop()
     stop.set()
     await asyncio.gather(*tasks)
-    return summarise(readers, posts, connect_seconds, redis_floor)
+    return {**summarise(readers, posts, connect_seconds, redis_floor), "cpu_while_posting": workers_cpu}
 
 
 async def read(reader: Reader, site: Site, connected, reader_settled, stop) -> None:
@@ -298,28 +392,33 @@ async def receive(reader: Reader, websocket) -> None:
 
 
 def http_session(session_key: str, worker: harness.Worker, site: Site):
-    """A signed-in HTTP session with the CSRF cookie the consultation page sets."""
+    """A signed-in HTTP session and its CSRF token; the page must render for it.
+
+    Production's cookies are Secure, which a client on plain HTTP never sends back: the
+    session and CSRF cookies go in the Cookie header, with a CSRF secret of our own (an
+    unmasked secret is a valid token), as bench/load does."""
     import requests
     from django.conf import settings
 
+    token = secrets.token_hex(16)
     session = requests.Session()
     session.trust_env = False  # loopback only, never through a proxy from the environment
-    session.cookies.set(settings.SESSION_COOKIE_NAME, session_key)
+    session.headers["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={session_key}; {settings.CSRF_COOKIE_NAME}={token}"
+    session.csrf_token = token
     response = session.get(f"{worker.origin}{site.page_url}", timeout=30)
-    if response.status_code != 200 or settings.CSRF_COOKIE_NAME not in session.cookies:
-        raise RuntimeError(f"GET {site.page_url} answered {response.status_code} without a CSRF cookie")
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {site.page_url} answered {response.status_code}")
     return session
 
 
 def send_post(post: Post, session, worker: harness.Worker, site: Site) -> None:
-    from django.conf import settings
     from django.urls import reverse
 
     data = {
         **site.form_fields,
         "comment": f"Aporte en vivo número {post.number}: que cada lector lo reciba a tiempo.",
         "section": "",
-        "csrfmiddlewaretoken": session.cookies[settings.CSRF_COOKIE_NAME],
+        "csrfmiddlewaretoken": session.csrf_token,
     }
     post.sent = time.perf_counter()
     try:
@@ -449,7 +548,6 @@ def better_layer(runs: dict) -> dict | None:
 
 
 def machine(redis_url: str) -> dict:
-
     import redis
     from django.db import connection
 
@@ -491,6 +589,10 @@ def print_report(report: dict) -> None:
         ("POST round trip p50 / max (ms)", lambda run: _ms(run["post_round_trip"], "p50", "max")),
         ("Redis PUBLISH→receive p50 / p99 (ms)", lambda run: _ms(run["redis_pubsub_round_trip"], "p50", "p99")),
         ("worker RSS A / B at the end (MiB)", lambda run: f"{run['rss_mib']['A']} / {run['rss_mib']['B']}"),
+        ("workers' CPU while posting A / B (s)", lambda run: _cpu(run["cpu_while_posting"])),
+        ("  per delivery, posts included (µs)", lambda run: _cpu_per_delivery(run)),
+        ("  the readers' process (s)", lambda run: f"{run['cpu_while_posting']['by_process']['readers']:.1f}"),
+        ("  machine busy / available (s)", lambda run: _machine_cpu(run["cpu_while_posting"])),
     ]
     print(f"{'':<46}" + "".join(f"{layer:>22}" for layer in layers))
     print("-" * (46 + 22 * len(layers)))
@@ -513,6 +615,20 @@ def print_report(report: dict) -> None:
             print(f"[{layer}] worker {name} said:\n{output[-1500:]}")
     if report["better"]:
         print(f"\nBetter here: {report['better']['layer']} — {report['better']['reason']}")
+
+
+def _cpu(cpu: dict) -> str:
+    workers = [value for name, value in cpu["by_process"].items() if name.startswith("worker")]
+    return " / ".join("—" if value is None else f"{value:.1f}" for value in workers)
+
+
+def _cpu_per_delivery(run: dict) -> str:
+    used = sum(value or 0 for name, value in run["cpu_while_posting"]["by_process"].items() if name != "readers")
+    return f"{used / run['delivered'] * 1e6:.0f}" if run["delivered"] else "—"
+
+
+def _machine_cpu(cpu: dict) -> str:
+    return f"{cpu['machine_busy']:.0f} / {cpu['available']:.0f}"
 
 
 def _figure_rows(label: str, key: str, figures: tuple[str, ...]) -> list:

@@ -23,6 +23,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import timezone
 
 from . import hosts, live, rules
+from .audience import audience
 from .models import discussion_key
 from .presence import presence
 
@@ -94,7 +95,31 @@ newest_events = NewestEvents()
 frames = Frames()
 
 
+class BroadcastDispatch:
+    """Broadcast events go straight to their handler.
+
+    Channels' ``AsyncConsumer.dispatch`` closes stale database connections before every
+    message, through ``sync_to_async``: a hop to the one thread Django's sync code runs in,
+    once per reader for every broadcast. With 500 readers on a worker each event queued
+    500 hops behind the requests that thread serves (a post's own request among them), and
+    the last reader waited seconds (bench/README.md, "live_fanout"). A broadcast handler
+    only passes text on and never touches the database; the handlers that do use
+    ``database_sync_to_async``, which closes stale connections around each call itself.
+    """
+
+    broadcast_types = frozenset({"discussion.event"})
+
+    async def dispatch(self, message):
+        if message["type"] in self.broadcast_types:
+            await self.discussion_event(message)
+        else:
+            await super().dispatch(message)
+
+
 class DiscussionConsumer(AsyncJsonWebsocketConsumer):
+    """A reader of one discussion. Broadcasts reach it through this process's
+    ``audience``, which hears the discussion's group once for all its readers."""
+
     async def connect(self):
         await self.accept()
         found = await self._discussion(self.scope["url_route"]["kwargs"]["key"])
@@ -106,8 +131,10 @@ class DiscussionConsumer(AsyncJsonWebsocketConsumer):
         self.group = live.group_name(self.content_type_id, self.object_pk)
         self.frames: list[float] = []
         self.timers: list[asyncio.Task] = []
+        self.audience = audience(self.channel_layer)
+        self.early: list[dict] | None = []  # broadcasts that come before the hello, sent after it
         try:
-            await asyncio.wait_for(self.channel_layer.group_add(self.group, self.channel_name), LAYER_TIMEOUT)
+            await self.audience.join(self.group, self)
         except Exception as error:  # the layer (Redis) is down or stuck: the client retries
             logger.warning("Live updates unavailable for %s: the channel layer failed (%r)", self.group, error)
             await self.close(code=1011)
@@ -115,17 +142,17 @@ class DiscussionConsumer(AsyncJsonWebsocketConsumer):
         self.joined = True
         readers = await presence().touch(self.key, self.channel_name)
         await self.send_json({"type": "hello", "readers": readers})
+        while self.early:  # in order, with whatever comes meanwhile
+            await self._write(self.early.pop(0))
+        self.early = None
         self._schedule_window_announcements(opens_at, closes_at)
 
     async def disconnect(self, code):
         for timer in getattr(self, "timers", ()):
             timer.cancel()
         if getattr(self, "joined", False):
+            await self.audience.leave(self.group, self)
             await presence().leave(self.key, self.channel_name)
-            try:
-                await asyncio.wait_for(self.channel_layer.group_discard(self.group, self.channel_name), LAYER_TIMEOUT)
-            except Exception as error:  # membership expires in the layer by itself
-                logger.warning("Could not leave %s cleanly (%r); the layer forgets it later", self.group, error)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         if bytes_data is not None or text_data is None or len(text_data.encode()) > MAX_FRAME_BYTES:
@@ -160,11 +187,11 @@ class DiscussionConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_NOT_FOUND)
             return
         # Re-joining keeps the membership fresh: channels-redis drops group members after
-        # a day, and a page may stay open longer.
+        # a day, and a page may stay open longer; Redis may have restarted and forgotten it.
         try:
-            await asyncio.wait_for(self.channel_layer.group_add(self.group, self.channel_name), LAYER_TIMEOUT)
+            await asyncio.wait_for(self.audience.renew(self.group), LAYER_TIMEOUT)
         except Exception as error:  # the layer is down or stuck: the catch-up below still works
-            logger.warning("Could not renew %s in %s (%r)", self.channel_name, self.group, error)
+            logger.warning("Could not renew this process in %s (%r)", self.group, error)
         await self.send_json({"type": "pong", "readers": await presence().touch(self.key, self.channel_name)})
         if after is None:
             return
@@ -185,8 +212,16 @@ class DiscussionConsumer(AsyncJsonWebsocketConsumer):
             await self.send(text_data=frame(event, self.participant))
         await self.send_json({"type": "caught_up"})
 
-    async def discussion_event(self, event):
-        await self.send(text_data=frames.text(event["message"], self.participant))
+    async def deliver(self, event):
+        """A broadcast, from the audience: the text for this kind of reader, serialised
+        once per process, written straight to the connection."""
+        if self.early is not None:
+            self.early.append(event)
+        else:
+            await self._write(event)
+
+    async def _write(self, event) -> None:
+        await self.base_send({"type": "websocket.send", "text": frames.text(event["message"], self.participant)})
 
     # --- helpers --------------------------------------------------------------------------
     def _schedule_window_announcements(self, opens_at, closes_at) -> None:
@@ -221,7 +256,7 @@ class DiscussionConsumer(AsyncJsonWebsocketConsumer):
         return content_type.pk, object_pk, opens_at, closes_at, participant
 
 
-class ModerationConsumer(AsyncJsonWebsocketConsumer):
+class ModerationConsumer(BroadcastDispatch, AsyncJsonWebsocketConsumer):
     """``/ws/moderation/``: moderators with the queue open hear of new held or flagged contributions."""
 
     async def connect(self):

@@ -1,12 +1,16 @@
-"""bench/load.py, small, on the real services: the load runs and its accounting holds.
+"""The load benchmark (``python -m bench.load``), small, on the real services: the load
+runs and its accounting holds.
 
-The benchmark proper (`make bench`) is too long for the suite; this keeps it working."""
+The benchmark proper (`make bench`) is too long for the suite; this keeps it working. Its
+database (and the Redis keys and indexes named after it) is named after the test run's
+own, so two runs on one server never share it."""
 
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -16,12 +20,13 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.opensearch]
 
 
 def test_a_small_load_loses_nothing(tmp_path):
+    database = f"{urlsplit(os.environ['DATABASE_URL']).path.strip('/')}_bench_load"
     result = subprocess.run(
         [
             sys.executable,
-            "bench/load.py",
+            *("-m", "bench.load"),
             *("--participants", "6", "--readers", "8", "--seconds", "8", "--think", "1"),
-            *("--database", "cocrea_bench_load_test"),
+            *("--database", database),
         ],
         cwd=ROOT,
         env={**os.environ, "BENCH_RESULTS_DIR": str(tmp_path)},

@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import time
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -324,3 +325,49 @@ async def test_each_event_names_the_one_before_it_so_readers_notice_a_loss(consu
         assert second["previous"] == first["id"]
     finally:
         await reader.disconnect()
+
+
+async def test_a_broadcast_reaches_readers_while_the_sync_thread_is_busy(consultation):
+    """A broadcast only passes text on: it never waits for the one thread Django's sync
+    code runs in, where a long request (or 500 readers' hops, one per reader) would hold
+    every reader's update behind it."""
+    from channels.layers import get_channel_layer
+
+    content_type = await sync_to_async(ContentType.objects.get_for_model)(ConsultationPage)
+    reader = await _connect(_path(consultation))
+    try:
+        await reader.receive_json_from()  # hello
+        busy = asyncio.create_task(sync_to_async(time.sleep)(2))  # the sync thread, taken
+        await asyncio.sleep(0.1)
+        message = {"type": "contribution.created", "id": 10**9, "previous": 0, "contribution": 1, "html": "<p>…</p>"}
+        await get_channel_layer().group_send(
+            live.group_name(content_type.pk, consultation.pk), {"type": "discussion.event", "message": message}
+        )
+
+        received = await reader.receive_json_from(timeout=1)
+
+        assert not busy.done()
+        assert (received["type"], received["id"]) == ("contribution.created", 10**9)
+        await busy
+    finally:
+        await reader.disconnect()
+
+
+async def test_every_reader_of_a_process_receives_each_broadcast_once(consultation, participant):
+    """The process hears a discussion once for all its readers and writes to each of them:
+    every reader gets the event, none gets it twice, and one who left gets nothing."""
+    readers = [await _connect(_path(consultation)) for _ in range(3)]
+    try:
+        for reader in readers:
+            await reader.receive_json_from()  # hello
+        await readers[2].disconnect()
+
+        top = await create(target=consultation, author=participant.user, text="Para los tres lectores")
+
+        for reader in readers[:2]:
+            created = await _receive_until(reader, "contribution.created")
+            assert created["contribution"] == top.pk
+            assert await reader.receive_nothing(timeout=0.3)
+    finally:
+        for reader in readers[:2]:
+            await reader.disconnect()

@@ -73,7 +73,7 @@ class Worker:
             try:
                 if requests.get(url, timeout=1).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or still starting
                 pass
             time.sleep(0.1)
         raise AssertionError(f"worker {self.name} did not answer {url} in {START_TIMEOUT} s\n{self.output()}")
