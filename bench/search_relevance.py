@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bench import decide_madrid
+from tests import decide_madrid
 
 if TYPE_CHECKING:
     from search.documents import Document
@@ -111,7 +111,7 @@ def documents(*, title: str, url: str, plan: int, consultation: int) -> list[tup
     (``title``, ``url``, ids), built directly: the contribution's Markdown, its own
     title on a first bold line, rendered and read back as plain text. Each document's
     URL ends in ``#c<ref>``."""
-    from discussions.markup import render_markdown
+    from core.markup import render_markdown
     from search.documents import Document
     from search.sources import plain_text
 

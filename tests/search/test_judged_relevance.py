@@ -18,11 +18,12 @@ from django.db import connection, transaction
 from django.test import override_settings
 from django.urls import reverse
 
-from bench import decide_madrid, search_relevance
+from bench import search_relevance
 from discussions.importing import import_prefix
 from discussions.models import Contribution
 from search import indexing
 from search.engines import database_engine
+from tests import decide_madrid
 
 pytestmark = [
     pytest.mark.django_db,
@@ -36,7 +37,7 @@ SUCCESS_AT_10 = 0.9
 def imported(django_db_setup, django_db_blocker, tmp_path_factory):
     """Contribution id → its row's reference in the import file; the database engine's
     documents written."""
-    from cocrea.demo import ensure_home_page
+    from demo.site import ensure_home_page
     from tests.consultations.factories import ActionPlanPageFactory, ConsultationPageFactory, PlanIndexPageFactory
 
     path = tmp_path_factory.mktemp("madrid") / "madrid.csv"
