@@ -7,3 +7,8 @@ class CocreaConfig(AppConfig):
     label = "cocrea"
     verbose_name = _("Cocrea site")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .admin_exports import apply
+
+        apply()

@@ -1,12 +1,15 @@
 """Wagtail pages: who may read one (one rule for every path that shows or sends its
-content), and which of them a reader gets in their language."""
+content), which of them a reader gets in their language, and what a draft lacks before
+it can be published."""
 
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db.models import Q
 from django.utils import translation
+from django.utils.text import capfirst
 from wagtail.models import Locale, Page
 
 
@@ -31,6 +34,22 @@ def page_visible_to(page, user=None, session=None) -> bool:
         return True
     visitor = _Visitor(user=user if user is not None else AnonymousUser(), session=session or {})
     return all(restriction.accept_request(visitor) for restriction in restrictions)
+
+
+def unfinished_fields(page) -> list[str]:
+    """The labels of the fields a page cannot be sent to review or published without."""
+    try:
+        page.full_clean()
+    except ValidationError as error:
+        return [_label(page, name) for name in error.message_dict if name != NON_FIELD_ERRORS]
+    return []
+
+
+def _label(page, name: str) -> str:
+    try:
+        return capfirst(str(page._meta.get_field(name).verbose_name))
+    except FieldDoesNotExist:
+        return name
 
 
 # --- pages in the reader's language -----------------------------------------------------------
