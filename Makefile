@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 SERVICE_MARKERS := postgres or redis or opensearch
 
 .DEFAULT_GOAL := help
-.PHONY: help install axe run test test-embedded bench faults lint format messages services-up services-down clean
+.PHONY: help install axe vnu run test test-embedded bench faults lint format messages services-up services-down clean
 
 help:
 	@echo "make run            set up on embedded defaults and serve http://$(HOST):$(PORT)"
@@ -30,17 +30,17 @@ $(BIN)/python:
 		echo "error: could not create $(VENV); on Debian: apt-get install python3-venv"; exit 1; }
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -c requirements.lock -e '.[dev]'
+	@$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock '.[dev]'
 	@touch $@
 
 install: $(VENV)/.installed
 
-PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po locale_wagtail/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 # Compiled with GNU msgfmt when the machine has it, otherwise with Babel (pure Python).
-locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(VENV)/.installed
+%.mo: %.po $(VENV)/.installed
 	@if command -v msgfmt >/dev/null; then msgfmt --check -o $@ $<; \
 		else $(BIN)/pybabel compile -i $< -o $@; fi
 
@@ -48,19 +48,31 @@ messages: $(MO_FILES)
 
 var/.static: $(VENV)/.installed $(shell find static -type f 2>/dev/null)
 	@mkdir -p var
-	DJANGO_SETTINGS_MODULE=cocrea.settings.dev $(BIN)/python manage.py collectstatic --noinput -v0
+	@DJANGO_SETTINGS_MODULE=cocrea.settings.dev $(BIN)/python manage.py collectstatic --noinput -v0
 	@touch $@
 
 # --- run -------------------------------------------------------------------------------
+# Each step says what it does (the first run installs for some minutes); the demo's logs
+# stay quiet (SEED_VERBOSITY=2 shows them) and the last thing printed is where to go.
+MANAGE := DJANGO_SETTINGS_MODULE=cocrea.settings.dev $(BIN)/python manage.py
+SEED_VERBOSITY ?= 1
+step = @printf '%s %s\n' "[$(1)/5]" "$(2)"
+
 run: export SITE_URL ?= http://$(HOST):$(PORT)
-run: install messages var/.static
+run:
+	$(call step,1,Installing dependencies… (the first time takes a few minutes))
+	@$(MAKE) --no-print-directory -s install
+	$(call step,2,Compiling translations and collecting static files…)
+	@$(MAKE) --no-print-directory -s messages var/.static
+	$(call step,3,Preparing the database…)
 	@mkdir -p var
-	DJANGO_SETTINGS_MODULE=cocrea.settings.dev $(BIN)/python manage.py migrate --noinput -v0
-	DJANGO_SETTINGS_MODULE=cocrea.settings.dev $(BIN)/python manage.py seed_demo
-	DJANGO_SETTINGS_MODULE=cocrea.settings.dev $(BIN)/python manage.py search_check
-	@echo "Serving http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	DJANGO_SETTINGS_MODULE=cocrea.settings.dev $(BIN)/uvicorn cocrea.asgi:application \
-		--host $(HOST) --port $(PORT) --lifespan off
+	@$(MANAGE) migrate --noinput -v0
+	$(call step,4,Updating the search index…)
+	@$(MANAGE) search_check -v0
+	$(call step,5,Loading the demonstration content…)
+	@$(MANAGE) seed_demo -v$(SEED_VERBOSITY) --box
+	@DJANGO_SETTINGS_MODULE=cocrea.settings.dev $(BIN)/uvicorn cocrea.asgi:application \
+		--host $(HOST) --port $(PORT) --lifespan off --log-level warning
 
 # axe-core for the accessibility tests in tests/browser: the package's tarball from the
 # npm registry (no node or npm needed), checked against its SHA-256, unpacked under var/.
@@ -82,14 +94,34 @@ $(AXE_JS):
 
 axe: $(AXE_JS)
 
+# The Nu Html Checker (vnu.jar, the W3C's validator) for the HTML validity tests: the npm
+# registry's vnu-jar tarball, checked against its SHA-256, the jar alone kept under var/.
+# It runs on the machine's Java 17 (openjdk-17-jdk-headless, which OpenSearch needs too).
+VNU_VERSION := 26.9.27
+VNU_SHA256 := 5970d3ffca91a627cf0965e5d91bb2e4242307c29292998de0b419d6a901b2b7
+VNU_JAR := var/vnu/vnu.jar
+
+$(VNU_JAR):
+	@if ! command -v curl >/dev/null; then \
+		echo "note: curl not found, the HTML validity tests will be skipped"; \
+	else \
+		mkdir -p var/vnu && \
+		curl -fsSL -o var/vnu/vnu-jar.tgz https://registry.npmjs.org/vnu-jar/-/vnu-jar-$(VNU_VERSION).tgz && \
+		echo "$(VNU_SHA256)  var/vnu/vnu-jar.tgz" | sha256sum -c --quiet && \
+		tar -xzf var/vnu/vnu-jar.tgz -C var/vnu --strip-components=3 package/build/dist/vnu.jar && \
+		rm var/vnu/vnu-jar.tgz; \
+	fi
+
+vnu: $(VNU_JAR)
+
 # --- tests ---------------------------------------------------------------------------
-test: install messages axe
+test: install messages axe vnu
 	@bash -c 'source services/load-env.sh && exec $(BIN)/pytest $(PYTEST_ARGS)'
 
 # On the embedded defaults (SQLite, in-memory layer, database search), whatever is running:
 # the tests of what behaves differently there (tests/conftest.py EMBEDDED_DIFFERS).
 # `make test` without services runs the whole suite on the embedded defaults anyway.
-test-embedded: install messages axe
+test-embedded: install messages axe vnu
 	env -u DATABASE_URL -u REDIS_URL -u SEARCH_URL SEARCH_ENGINE=database \
 		$(BIN)/pytest -m "embedded and not ($(SERVICE_MARKERS))" $(PYTEST_ARGS)
 

@@ -9,6 +9,8 @@ class CocreaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from .admin_exports import apply
         from .signal_handlers import register_signal_handlers
 
+        apply()
         register_signal_handlers()

@@ -1,6 +1,7 @@
 """Site-wide models: the home page and the site's identity."""
 
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -8,6 +9,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from consultations.selectors import consultations_for_home, plan_index_of
+from core.pages import ReadersLanguageMixin, original_of
 from forum.selectors import forums_under
 
 
@@ -29,8 +31,14 @@ class SiteIdentity(BaseSiteSetting):
         verbose_name = _("site identity")
 
 
-class HomePage(Page):
-    """The front page of a site: who is consulting, and what is open now."""
+class HomePage(ReadersLanguageMixin, Page):
+    """The front page of a site: who is consulting, and what is open now.
+
+    Wagtail routes a request under /en/ through the English home page's tree. What that
+    tree lacks (a page not translated yet) is routed through the Spanish home page's: the
+    Spanish page is served under /en/, with the interface in English and a notice that its
+    content is in Spanish. So every public address has its counterpart in each language.
+    """
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ol", "ul"])
 
@@ -40,6 +48,15 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    def route(self, request, path_components):
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            original = original_of(self)
+            if original.pk == self.pk:
+                raise
+            return original.specific.route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     path("api/search/", include("search.api_urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
 ]
 
 if settings.DEBUG:

@@ -1,4 +1,4 @@
-"""Health endpoints for a load balancer or an orchestrator."""
+"""Health endpoints for a load balancer or an orchestrator, and robots.txt."""
 
 import logging
 import time
@@ -6,11 +6,13 @@ import time
 import redis
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
-from django.utils import timezone
+from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 
+from core.links import absolute_url
 from search.engines.opensearch import OpenSearchEngine
 from search.models import IndexingBacklog
 
@@ -101,3 +103,21 @@ def readyz(request):
     if not _may_see_details(request):
         return JsonResponse({"status": status}, status=code)
     return JsonResponse({"status": status, "checks": checks}, status=code)
+
+
+#: Where robots have no business, in every language: accounts, the forms behind a
+#: contribution's actions, and search results (endless combinations of the same content).
+#: Each is named by a route in it; robots.txt keeps them out of the route's first folder.
+ROBOTS_KEEP_OUT = ("accounts:login", "discussions:post", "search:page")
+
+
+def robots_txt(request):
+    """Everything public may be indexed but the admin, accounts, actions and search
+    results; the sitemap lists the pages."""
+    paths = ["/admin/", "/django-admin/", "/api/"]
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            paths += ["/".join(reverse(name).split("/")[:3]) + "/" for name in ROBOTS_KEEP_OUT]
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in dict.fromkeys(paths))]
+    lines.append(f"Sitemap: {absolute_url(reverse('sitemap'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 
+from core.pages import original_of
 from discussions.charts import statistics_charts
 from discussions.exports import csv_response, export_rows, iso_datetime, json_response
 from discussions.hosts import DiscussionHost
@@ -43,7 +44,8 @@ class OpenDataRoutesMixin(RoutablePageMixin):
     def open_data_targets(self) -> list:
         if self.is_discussion_target:
             return [self.discussion_page]  # a translation shares its original's discussion
-        return list(self.get_children().live().public().specific().order_by("path"))
+        # A plan's translation covers the same discussions: its original's consultations.
+        return list(original_of(self).get_children().live().public().specific().order_by("path"))
 
     def _open_data_about(self, request, targets) -> dict:
         about = {"id": self.pk, "title": self.title, "url": self.get_full_url(request)}

@@ -8,6 +8,7 @@ from django.utils import timezone
 from wagtail.models import Locale, Page
 
 from core.models import Territory
+from core.pages import children_in_language, in_language
 from discussions.selectors import published_counts
 
 from .models import ActionPlanPage, ConsultationPage, ConsultationState, PlanIndexPage
@@ -24,12 +25,7 @@ def _in_locale(pages: QuerySet, locale: Locale, *, rows: int | None = None) -> l
 
     ``rows`` caps how many rows are read, in the queryset's order.
     """
-    pages = pages.filter(locale__in={locale.pk, Locale.get_default().pk})[:rows]
-    chosen: dict = {}
-    for page in pages:
-        if page.translation_key not in chosen or page.locale_id == locale.pk:
-            chosen[page.translation_key] = page
-    return list(chosen.values())
+    return in_language(pages.filter(locale__in={locale.pk, Locale.get_default().pk})[:rows], locale)
 
 
 def _for_cards(consultations: list[ConsultationPage]) -> list[ConsultationPage]:
@@ -91,4 +87,6 @@ def consultations_for_feeds(locale: Locale, limit: int = 50) -> list[Consultatio
 
 
 def plan_index_of(home: Page) -> PlanIndexPage | None:
-    return PlanIndexPage.objects.child_of(home).live().public().first()
+    """The plan index under this home page, or its original's until it is translated."""
+    indexes = children_in_language(home, PlanIndexPage.objects.live().public().order_by("path"))
+    return indexes[0] if indexes else None

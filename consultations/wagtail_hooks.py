@@ -3,7 +3,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 
+from discussions import rules
+
 from . import admin_views
+from .admin_panels import ClosingSoonPanel
 from .models import ConsultationPage, ConsultationState
 from .viewsets import consultation_listing_viewset
 
@@ -33,3 +36,10 @@ def close_consultation_button(page, user, view_name, next_url=None):
             icon_name="lock",
             priority=58,
         )
+
+
+@hooks.register("construct_homepage_panels")
+def show_consultations_closing_soon(request, panels):
+    """For the staff who respond to contributions: what closes this week."""
+    if rules.can_respond(request.user):
+        panels.append(ClosingSoonPanel())

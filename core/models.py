@@ -38,6 +38,12 @@ def fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+def organisation_besides(name: str, organisation: str) -> str:
+    """The organisation to show beside an author's name: none when the name is the
+    organisation's own (an account that speaks for it), so it is not said twice."""
+    return "" if fold(organisation) == fold(name) else organisation
+
+
 class TerritoryQuerySet(models.QuerySet):
     def lookup(self, value: str) -> "Territory":
         """The territory whose slug or name is ``value`` (case and accents ignored)."""

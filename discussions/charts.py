@@ -4,6 +4,11 @@ Each chart is an image with a title and a description for assistive technology
 (``role="img"``), and the page shows its numbers in a table right after it. Every label
 goes through :func:`~django.utils.html.format_html`, so a territory or organisation
 name is always text, never markup. Colours keep at least 3:1 contrast against white.
+
+The charts have no ``viewBox``: lengths across are percentages of the width they are
+given and text is in CSS pixels, so a chart re-flows from a 360 px phone to a wide
+screen with its labels at their size (a scaled drawing shrank them to 5 px on a phone).
+Bar charts put each label above its bar, the value at the end of the label's line.
 """
 
 from collections.abc import Sequence
@@ -17,18 +22,24 @@ BAR_COLOUR = "#1f5f8b"  # 6.8:1 against white
 TEXT_COLOUR = "#1b1f24"  # 16.6:1
 AXIS_COLOUR = "#4a5360"  # 7.8:1
 FONT = "system-ui, -apple-system, 'Segoe UI', sans-serif"
+FONT_SIZE = 14
 
-WIDTH = 640
-ROW_HEIGHT = 28
-BAR_HEIGHT = 18
-LABEL_WIDTH = 210
-VALUE_WIDTH = 56
-LABEL_MAX_CHARS = 28
+ROW_HEIGHT = 46  # a label's line, its bar, and the space before the next label
+LABEL_BASELINE = 16
+BAR_TOP = 22
+BAR_HEIGHT = 14
+LABEL_MAX_CHARS = 30
+COLUMN_CHART_HEIGHT = 220
+COLUMNS_TOP, COLUMNS_BOTTOM = 26, 190
 
 
 def _number(value: float) -> str:
-    """A coordinate as SVG text (format_html escapes its arguments to text before formatting)."""
+    """A length as SVG text (format_html escapes its arguments to text before formatting)."""
     return f"{value:.1f}"
+
+
+def _percent(value: float) -> str:
+    return f"{value:.2f}%"
 
 
 def _shorten(label: str, limit: int = LABEL_MAX_CHARS) -> str:
@@ -37,16 +48,16 @@ def _shorten(label: str, limit: int = LABEL_MAX_CHARS) -> str:
 
 def _svg(chart_id: str, title: str, description: str, height: int, body: SafeString) -> SafeString:
     return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" width="100%" '
-        'preserveAspectRatio="xMinYMin meet" role="img" aria-labelledby="{id}-title {id}-desc" '
-        'style="max-width: 48rem; height: auto" font-family="{font}" font-size="14" fill="{text}">'
+        '<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="100%" height="{height}" '
+        'role="img" aria-labelledby="{id}-title {id}-desc" '
+        'font-family="{font}" font-size="{font_size}" fill="{text}">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{description}</desc>'
         # A white ground of its own, so the contrast holds on a dark admin theme too.
         '<rect width="100%" height="100%" fill="#fff"/>{body}</svg>',
-        width=WIDTH,
         height=height,
         id=chart_id,
         font=FONT,
+        font_size=FONT_SIZE,
         text=TEXT_COLOUR,
         title=title,
         description=description,
@@ -55,54 +66,51 @@ def _svg(chart_id: str, title: str, description: str, height: int, body: SafeStr
 
 
 def bar_chart(*, chart_id: str, title: str, description: str, items: Sequence[tuple[str, int | None]]) -> SafeString:
-    """Horizontal bars, one per ``(label, value)``, labelled on the left, the value on the right.
-    A value of None (a group too small to show) has no bar and says so."""
+    """Horizontal bars, one per ``(label, value)``: the label above its bar, the value at
+    the end of the label's line. A value of None (a group too small to show) has no bar
+    and says so."""
     largest = max((value for label, value in items if value is not None), default=0) or 1
-    scale = (WIDTH - LABEL_WIDTH - VALUE_WIDTH) / largest
     rows = []
     for position, (label, count) in enumerate(items):
         value = count or 0
         shown = count if count is not None else _("fewer than 5")
-        top = 4 + position * ROW_HEIGHT
-        middle = top + BAR_HEIGHT / 2
+        top = position * ROW_HEIGHT
         rows.append(
             format_html(
                 "<g><title>{label}: {shown}</title>"
-                '<text x="{label_x}" y="{middle}" text-anchor="end" dominant-baseline="central">{short}</text>'
-                '<rect x="{bar_x}" y="{top}" width="{bar_width}" height="{bar_height}" fill="{colour}"/>'
-                '<text x="{value_x}" y="{middle}" dominant-baseline="central">{shown}</text></g>',
+                '<text x="0" y="{baseline}">{short}</text>'
+                '<text x="100%" y="{baseline}" text-anchor="end">{shown}</text>'
+                '<rect x="0" y="{bar_top}" width="{bar_width}" height="{bar_height}" fill="{colour}"/></g>',
                 label=label,
                 short=_shorten(label),
                 shown=shown,
-                label_x=LABEL_WIDTH - 8,
-                bar_x=LABEL_WIDTH,
-                top=top,
-                middle=middle,
-                bar_width=_number(value * scale),
+                baseline=top + LABEL_BASELINE,
+                bar_top=top + BAR_TOP,
+                bar_width=_percent(100 * value / largest),
                 bar_height=BAR_HEIGHT,
                 colour=BAR_COLOUR,
-                value_x=_number(LABEL_WIDTH + value * scale + 6),
             )
         )
-    height = 8 + len(items) * ROW_HEIGHT
+    height = max(len(items), 1) * ROW_HEIGHT
     return _svg(chart_id, title, description, height, format_html_join("", "{}", ((row,) for row in rows)))
 
 
 def column_chart(*, chart_id: str, title: str, description: str, items: Sequence[tuple[str, int]]) -> SafeString:
-    """Vertical columns over time, one per ``(label, value)``; the first and last labels are shown below."""
-    height, top, bottom, left, right = 240, 24, 200, 44, WIDTH - 16
+    """Vertical columns over time, one per ``(label, value)``; the largest value is written
+    above them, the first and last labels below."""
+    top, bottom = COLUMNS_TOP, COLUMNS_BOTTOM
     largest = max((value for label, value in items), default=0) or 1
-    slot = (right - left) / max(len(items), 1)
-    gap = min(4.0, slot * 0.2)
+    slot = 100 / max(len(items), 1)
+    gap = min(0.6, slot * 0.2)
     scale = (bottom - top) / largest
     columns = format_html_join(
         "",
         '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {}</title></rect>',
         (
             (
-                _number(left + position * slot + gap / 2),
+                _percent(position * slot + gap / 2),
                 _number(bottom - value * scale),
-                _number(slot - gap),
+                _percent(slot - gap),
                 _number(value * scale),
                 BAR_COLOUR,
                 label,
@@ -114,24 +122,21 @@ def column_chart(*, chart_id: str, title: str, description: str, items: Sequence
     first_label = items[0][0] if items else ""
     last_label = items[-1][0] if len(items) > 1 else ""
     axes = format_html(
-        '<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="{axis}"/>'
-        '<line x1="{left}" y1="{top}" x2="{right}" y2="{top}" stroke="{axis}" stroke-dasharray="2 4"/>'
-        '<text x="{label_x}" y="{top}" text-anchor="end" dominant-baseline="central">{largest}</text>'
-        '<text x="{label_x}" y="{bottom}" text-anchor="end" dominant-baseline="central">0</text>'
-        '<text x="{left}" y="{below}">{first}</text>'
-        '<text x="{right}" y="{below}" text-anchor="end">{last}</text>',
-        left=left,
-        right=right,
+        '<line x1="0" y1="{bottom}" x2="100%" y2="{bottom}" stroke="{axis}"/>'
+        '<line x1="0" y1="{top}" x2="100%" y2="{top}" stroke="{axis}" stroke-dasharray="2 4"/>'
+        '<text x="0" y="{above}">{largest}</text>'
+        '<text x="0" y="{below}">{first}</text>'
+        '<text x="100%" y="{below}" text-anchor="end">{last}</text>',
         top=top,
         bottom=bottom,
         axis=AXIS_COLOUR,
-        label_x=left - 6,
+        above=top - 8,
         largest=largest,
-        below=bottom + 24,
+        below=bottom + 22,
         first=first_label,
         last=last_label,
     )
-    return _svg(chart_id, title, description, height, columns + axes)
+    return _svg(chart_id, title, description, COLUMN_CHART_HEIGHT, columns + axes)
 
 
 # --- the charts of the participation statistics ------------------------------------------

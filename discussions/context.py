@@ -21,8 +21,9 @@ def live_messages(host) -> dict[str, str]:
         "readers_one": _("%(count)s person reading"),
         "readers_other": _("%(count)s people reading"),
         "closed": str(host.discussion_closing_message),
-        "opened": _("This consultation is now open for comments: reload the page to take part."),
+        "opened": _("Contributions are open now: reload the page to take part."),
         "reload": _("Much has changed while you were away: reload the page to see it all."),
+        "cancel": _("Cancel"),
     }
 
 

@@ -48,11 +48,17 @@ class DiscussionHost:
     - ``contribution_url(contribution, request=None) -> str``: where a contribution is read.
 
     Optional, with the defaults here: its sections, pre-moderation, the follow
-    button's words, whether the government's responses are the headline now, and the
-    window whose opening and closing live readers are told of.
+    button's words, what mail calls it, whether the government's responses are the
+    headline now, and the window whose opening and closing live readers are told of.
     """
 
     discussion_premoderated: bool = False
+
+    @property
+    def discussion_noun(self) -> str:
+        """What mail calls this kind of discussion, with its article: "the consultation",
+        "the topic" ("en {noun} «título»" must read well in Spanish too)."""
+        return _("the discussion")
 
     @property
     def discussion_sections(self) -> list[dict]:

@@ -114,6 +114,8 @@ class _Renderer:
             "section_titles": self.section_titles,
             "closed": self.closed,
             "live_fragment": True,
+            # No token on purpose: each reader's page adds its own (discussion-live.js).
+            "csrf_token": "NOTPROVIDED",
         }
         return render_to_string("discussions/includes/contribution.html", context).strip()
 

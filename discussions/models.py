@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from django_comments_xtd.models import XtdComment
 
 from core.links import absolute_url
-from core.models import Sector
+from core.models import Sector, organisation_besides
 
 
 class Channel(models.TextChoices):
@@ -122,6 +122,11 @@ class Contribution(XtdComment):
     def get_absolute_url(self, anchor_pattern="#c%(id)s"):
         host = self.content_object
         return host.contribution_url(self) if host is not None else ""
+
+    @property
+    def author_organisation_shown(self) -> str:
+        """The organisation beside the author's name, unless the name is the organisation's."""
+        return organisation_besides(self.author_display_name, self.author_organisation)
 
     @property
     def host_title(self) -> str:

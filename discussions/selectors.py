@@ -91,10 +91,30 @@ class Discussion:
     section: str
     section_counts: dict[str, int]
     total: int
+    shown: int  # of ``total``, those in the threads the filters keep (all without a filter)
     following: bool
     followed_threads: set[int]
     response_counts: list[tuple[str, str, int]]
     awaiting_response: int
+
+    @property
+    def response_filter_label(self) -> str:
+        return next((str(label) for value, label, _ in self.response_counts if value == self.response_filter), "")
+
+    @property
+    def responded(self) -> int:
+        return sum(count for _, _, count in self.response_counts)
+
+    @property
+    def response_shares(self) -> list[dict]:
+        """Each response status with its share of the top-level contributions (percent,
+        rounded), and those still awaiting one, for "what you said, what we did"."""
+        whole = self.responded + self.awaiting_response
+        rows = [*self.response_counts, ("", _("Awaiting a response"), self.awaiting_response)]
+        return [
+            {"value": value, "label": label, "count": count, "percent": round(100 * count / whole) if whole else 0}
+            for value, label, count in rows
+        ]
 
 
 def shown_to(user) -> Q:
@@ -183,6 +203,8 @@ def discussion_for(
         .values_list("response_status", "count")
     )
     response_counts = [(status.value, status.label, counts.get(status.value, 0)) for status in ResponseStatus]
+    total = sum(section_counts.values())
+    filtered = bool(response_filter or section)
     return Discussion(
         threads=threads,
         page=page,
@@ -190,7 +212,8 @@ def discussion_for(
         response_filter=response_filter,
         section=section,
         section_counts=section_counts,
-        total=sum(section_counts.values()),
+        total=total,
+        shown=published.filter(thread_id__in=top_level.values("pk")).count() if filtered else total,
         following=following,
         followed_threads=followed_threads,
         response_counts=response_counts,

@@ -47,7 +47,13 @@ def _refused(request, refusal: Refused, *, host=None, text: str = ""):
     return render(
         request,
         "discussions/refused.html",
-        {"message": refusal.message, "target": host, "text": text, "login_needed": not request.user.is_authenticated},
+        {
+            "message": refusal.message,
+            "target": host,
+            "target_url": host.get_url(request) if host is not None else "",
+            "text": text,
+            "login_needed": not request.user.is_authenticated,
+        },
         status=refusal.status,
     )
 
@@ -86,7 +92,13 @@ def post(request):
         return render(
             request,
             "discussions/contribution_form.html",
-            {"form": form, "target": host, "parent": parent, "next": _safe_next(request, host)},
+            {
+                "form": form,
+                "target": host,
+                "target_url": host.get_url(request),
+                "parent": parent,
+                "next": _safe_next(request, host),
+            },
             status=400,
         )
     data = form.cleaned_data
@@ -126,7 +138,14 @@ def reply(request, pk):
     return render(
         request,
         "discussions/contribution_form.html",
-        {"form": form, "target": host, "parent": parent, "refusal": refusal, "next": host.get_url(request)},
+        {
+            "form": form,
+            "target": host,
+            "target_url": host.get_url(request),
+            "parent": parent,
+            "refusal": refusal,
+            "next": host.get_url(request),
+        },
     )
 
 
@@ -154,7 +173,13 @@ def edit(request, pk):
     return render(
         request,
         "discussions/edit.html",
-        {"form": form, "contribution": contribution, "target": host, "deadline": rules.edit_deadline(contribution)},
+        {
+            "form": form,
+            "contribution": contribution,
+            "target": host,
+            "target_url": host.get_url(request),
+            "deadline": rules.edit_deadline(contribution),
+        },
         status=400 if form.is_bound else 200,
     )
 
@@ -171,7 +196,11 @@ def withdraw(request, pk):
         return _back_to(request, contribution, host)
     if not rules.is_author(request.user, contribution):
         return _refused(request, NotAllowed(_("Only its author can withdraw a contribution.")), host=host)
-    return render(request, "discussions/withdraw.html", {"contribution": contribution, "target": host})
+    return render(
+        request,
+        "discussions/withdraw.html",
+        {"contribution": contribution, "target": host, "target_url": host.get_url(request)},
+    )
 
 
 @require_POST
@@ -214,7 +243,7 @@ def flag(request, pk):
     return render(
         request,
         "discussions/flag.html",
-        {"form": form, "contribution": contribution, "target": host},
+        {"form": form, "contribution": contribution, "target": host, "target_url": host.get_url(request)},
         status=400 if form.is_bound else 200,
     )
 

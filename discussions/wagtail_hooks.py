@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from .admin_panels import panels_for
 from .statistics_views import statistics_admin_urls, statistics_menu_item
 from .viewsets import DiscussionsViewSetGroup
 
@@ -36,3 +37,9 @@ def moderation_queue_live_script():
         _("%(count)s new contribution awaits moderation: reload the queue"),
         _("%(count)s new contributions await moderation: reload the queue"),
     )
+
+
+@hooks.register("construct_homepage_panels")
+def show_what_waits(request, panels):
+    """Held and reported contributions, responses to record: for those whose work it is."""
+    panels.extend(panels_for(request.user))

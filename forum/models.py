@@ -24,8 +24,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from core.models import Sector
-from core.pages import page_visible_to
+from core.models import Sector, organisation_besides
+from core.pages import ReadersLanguageMixin, page_visible_to
 from discussions import hosts
 from discussions.errors import NotAllowed
 
@@ -49,7 +49,7 @@ class ForumCategory(models.Model):
         return self.name
 
 
-class ForumPage(RoutablePageMixin, Page):
+class ForumPage(RoutablePageMixin, ReadersLanguageMixin, Page):
     """The forum: its topics, its rules, its members and its meetings."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_FEATURES)
@@ -101,7 +101,7 @@ class ForumMember(Orderable):
         return self.sector == Sector.GOVERNMENT
 
 
-class ForumMeetingPage(Page):
+class ForumMeetingPage(ReadersLanguageMixin, Page):
     """A meeting of the forum: when and where, its agenda, minutes and decisions."""
 
     starts_at = models.DateTimeField(_("starts at"))
@@ -218,6 +218,11 @@ class Topic(hosts.DiscussionHost, models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def author_organisation_shown(self) -> str:
+        """The organisation beside the starter's name, unless the name is the organisation's."""
+        return organisation_besides(self.author_display_name, self.author_organisation)
+
+    @property
     def tag_list(self) -> list[str]:
         return [tag.strip() for tag in self.tags.split(",") if tag.strip()]
 
@@ -252,6 +257,10 @@ class Topic(hosts.DiscussionHost, models.Model):
     @property
     def discussion_follow_text(self) -> dict:
         return {"start": _("Follow this topic (e-mail on replies)"), "stop": _("Stop following this topic")}
+
+    @property
+    def discussion_noun(self) -> str:
+        return _("the forum topic")
 
     def search_facets(self) -> dict | None:
         if not self.is_visible_to(None):

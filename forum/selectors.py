@@ -8,6 +8,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
 from core.models import Sector
+from core.pages import children_in_language
 
 from .models import ForumMeetingPage, ForumPage, Topic, TopicVisit
 
@@ -77,8 +78,9 @@ def membership(forum: ForumPage) -> Membership:
 
 
 def forums_under(page) -> list[ForumPage]:
-    """The public forums below ``page`` (a home page), each with its next meeting."""
-    forums = list(ForumPage.objects.descendant_of(page).live().public().order_by("path"))
+    """The public forums below ``page`` (a home page) — its original's where it has none
+    translated yet — each with its next meeting."""
+    forums = children_in_language(page, ForumPage.objects.live().public().order_by("path"), descendants=True)
     for forum in forums:
         forum.next_meeting = next_meeting(forum)
     return forums

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
+from core.links import absolute_url
 from discussions.models import Follow, discussion_key
 
 from .models import Topic
@@ -26,7 +27,7 @@ def notify_category_followers(topic_id: int) -> int:
     if not users:
         return 0
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"topic": topic, "url": topic.full_url}
+        context = {"topic": topic, "url": absolute_url(topic.get_url())}
         subject = render_to_string("forum/email/new_topic_subject.txt", context).strip()
         body = render_to_string("forum/email/new_topic.txt", context)
     connection = get_connection()

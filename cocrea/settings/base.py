@@ -144,7 +144,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Spanish first, English second. Dates are stored in UTC and shown in Lima's time.
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", "Español"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/: the site's own strings (makemessages writes there). locale_wagtail/: Spanish for
+# the Wagtail admin strings Wagtail ships untranslated, so the admin is all Spanish.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_wagtail"]
 USE_I18N = True
 TIME_ZONE = "America/Lima"
 USE_TZ = True
@@ -370,6 +372,16 @@ WAGTAIL_SITE_NAME = "Cocrea"
 WAGTAILADMIN_BASE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# The admin speaks the site's languages: a user who has not chosen one gets their
+# browser's if it is one of these, and Spanish otherwise.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Slugs are ASCII ("transporte-publico-rural"): a "ú" becomes "%C3%BA" in every link
+# shared by mail or on WhatsApp.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# No autosave: it writes a new revision while a page is open in the editor, so a reviewer's
+# "Approve and publish" could be followed by an autosaved revision, and the page then
+# showed a newer draft ("View draft") than what was just published.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # No Gravatar: staff's e-mail hashes are not sent to a third party (and the CSP allows

@@ -18,7 +18,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
-from core.pages import page_visible_to
+from core.pages import ReadersLanguageMixin, page_visible_to
 from discussions import hosts
 from discussions.context import discussion_context
 from discussions.errors import NotAllowed
@@ -44,7 +44,7 @@ class ConsultationState(models.TextChoices):
 
 
 @hosts.register
-class ConsultationPage(hosts.DiscussionHost, OpenDataRoutesMixin, Page):
+class ConsultationPage(hosts.DiscussionHost, OpenDataRoutesMixin, ReadersLanguageMixin, Page):
     """One draft commitment of a plan, open for comments between ``opens_at`` and ``closes_at``."""
 
     summary = models.TextField(_("summary"), max_length=600)
@@ -182,6 +182,10 @@ class ConsultationPage(hosts.DiscussionHost, OpenDataRoutesMixin, Page):
     @property
     def discussion_follow_text(self) -> dict:
         return {"start": _("Follow this consultation"), "stop": _("Stop following this consultation")}
+
+    @property
+    def discussion_noun(self) -> str:
+        return _("the consultation")
 
     @property
     def discussion_shows_responses(self) -> bool:

@@ -11,12 +11,14 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from core.pages import ReadersLanguageMixin, children_in_language
+
 from ..routes import OpenDataRoutesMixin
 from .consultation import ConsultationPage
 from .vocabulary import INLINE_FEATURES
 
 
-class PlanIndexPage(Page):
+class PlanIndexPage(ReadersLanguageMixin, Page):
     """The list of every action plan, past and present."""
 
     intro = RichTextField(_("introduction"), blank=True, features=INLINE_FEATURES)
@@ -32,11 +34,12 @@ class PlanIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["plans"] = ActionPlanPage.objects.child_of(self).live().public().order_by("-period_start", "title")
+        plans = ActionPlanPage.objects.live().public().order_by("-period_start", "title")
+        context["plans"] = children_in_language(self, plans)
         return context
 
 
-class ActionPlanPage(OpenDataRoutesMixin, Page):
+class ActionPlanPage(OpenDataRoutesMixin, ReadersLanguageMixin, Page):
     """An OGP action plan being co-created, e.g. "Plan de Acción de Gobierno Abierto 2025–2027"."""
 
     class Stage(models.TextChoices):
@@ -95,8 +98,8 @@ class ActionPlanPage(OpenDataRoutesMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        consultations = ConsultationPage.objects.child_of(self).live().public().prefetch_related("territories")
-        context["consultations"] = consultations.order_by("opens_at", "title")
+        consultations = ConsultationPage.objects.live().public().prefetch_related("territories")
+        context["consultations"] = children_in_language(self, consultations.order_by("opens_at", "title"))
         return context
 
 

@@ -218,3 +218,74 @@
   window.addEventListener("pagehide", function () { stopped = true; if (socket) socket.close(); });
   connect();
 })();
+
+/* Reply and report in place: the link's own page (for readers without JavaScript) is
+   fetched and its form opens under the contribution; sending it is the ordinary post,
+   which brings the reader back to the contribution. */
+(function () {
+  "use strict";
+  var section = document.querySelector("section.discussion");
+  var messagesNode = document.getElementById("live-messages");
+  if (!section || !window.fetch || !window.DOMParser) return;
+  var cancelText = messagesNode ? JSON.parse(messagesNode.textContent).cancel : "×";
+
+  function close(panel, link) {
+    panel.remove();
+    link.setAttribute("aria-expanded", "false");
+    link.focus();
+  }
+
+  function uniqueIds(root, prefix) {
+    root.querySelectorAll("[id]").forEach(function (node) { node.id = prefix + node.id; });
+    root.querySelectorAll("label[for]").forEach(function (node) { node.htmlFor = prefix + node.htmlFor; });
+    root.querySelectorAll("[aria-describedby]").forEach(function (node) {
+      node.setAttribute("aria-describedby", node.getAttribute("aria-describedby").split(" ").map(function (id) { return prefix + id; }).join(" "));
+    });
+  }
+
+  function open(link, article) {
+    var existing = article.querySelector(":scope > .inplace[data-for='" + link.getAttribute("data-inplace") + "']");
+    if (existing) { close(existing, link); return; }
+    fetch(link.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var content = page.querySelector("main form[method=post]") || page.querySelector("main .notice");
+        if (!content) throw new Error("no form");
+        var panel = document.createElement("div");
+        panel.className = "inplace";
+        panel.setAttribute("data-for", link.getAttribute("data-inplace"));
+        panel.setAttribute("role", "group");
+        panel.setAttribute("aria-label", link.textContent.trim());
+        var cancel = document.createElement("button");
+        cancel.type = "button";
+        cancel.className = "link-button inplace__close";
+        cancel.textContent = cancelText;
+        cancel.addEventListener("click", function () { close(panel, link); });
+        panel.appendChild(cancel);
+        var copy = document.importNode(content, true);
+        // The report page's form posts to its own address, which here is another page's.
+        if (copy.tagName === "FORM" && !copy.getAttribute("action")) copy.setAttribute("action", link.href);
+        panel.appendChild(copy);
+        uniqueIds(panel, article.id + "-" + link.getAttribute("data-inplace") + "-");
+        var actions = article.querySelector(":scope > .contribution__actions");
+        if (actions) actions.after(panel); else article.appendChild(panel);
+        link.setAttribute("aria-expanded", "true");
+        var first = panel.querySelector("textarea, input[type=radio], input:not([type=hidden]), button[type=submit]");
+        if (first) first.focus();
+      })
+      .catch(function () { window.location.href = link.href; });
+  }
+
+  section.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-inplace]");
+    if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    var article = link.closest("article.contribution");
+    if (!article) return;
+    event.preventDefault();
+    open(link, article);
+  });
+})();

@@ -1,7 +1,24 @@
-/* Title suggestions for the header's search box: a <datalist> filled as one types.
-   Without JavaScript the box is an ordinary search form. */
+/* The header's search: title suggestions for its box (a <datalist> filled as one types)
+   and, on a phone, the "Search" link that opens the box in place; on the search page,
+   the filters open beside the results on a wide screen. Without JavaScript the link goes
+   to the search page and the filters are a button that opens them. */
 (function () {
   "use strict";
+  var form = document.getElementById("site-search");
+  var toggle = document.querySelector("[data-search-toggle]");
+  if (form && toggle) {
+    toggle.addEventListener("click", function (event) {
+      event.preventDefault();
+      var open = !form.classList.contains("is-open");
+      form.classList.toggle("is-open", open);
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) form.querySelector("input[type=search]").focus();
+    });
+  }
+
+  var filters = document.querySelector("details.filters");
+  if (filters && window.matchMedia && window.matchMedia("(min-width: 56rem)").matches) filters.open = true;
+
   var input = document.getElementById("site-search-q");
   var list = document.getElementById("site-search-suggestions");
   if (!input || !list || !window.fetch) return;

@@ -122,10 +122,13 @@ async def _comment_reply_react(page, consultation_path: str) -> None:
 
     others = page.locator("#aportes article.contribution").filter(has_text=OTHERS_TEXT).first
     await others.get_by_role("link", name="Responder").click()
-    await expect(page).to_have_url(re.compile(r"/aportes/\d+/responder/$"))
+    # The reply form opens in place, under the contribution (its own page is for no JavaScript).
+    in_place = others.locator(":scope > .inplace")
+    await expect(in_place.locator("textarea[name=comment]")).to_be_focused()
+    assert "/responder/" not in page.url
     reply = "De acuerdo, y con un resumen en lenguaje sencillo."
-    await page.locator("textarea[name=comment]").fill(reply)
-    await page.get_by_role("button", name="Enviar respuesta").click()
+    await in_place.locator("textarea[name=comment]").fill(reply)
+    await in_place.get_by_role("button", name="Enviar respuesta").click()
     await expect(page).to_have_url(re.compile(r"#c\d+$"))
     others = page.locator("#aportes article.contribution").filter(has_text=OTHERS_TEXT).first
     await expect(others.locator("ol.replies")).to_contain_text(reply)
