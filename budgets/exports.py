@@ -68,7 +68,8 @@ def pb_file(process: BudgetProcessPage, run: ResultRun, result: EnvelopeResult) 
         "date_begin": _date(process.voting_opens_at),
         "date_end": _date(process.voting_closes_at),
         "min_length": 1,
-        "max_length": process.max_choices if process.ballot_kind == "approval" else None,
+        # No more than the envelope has: a limit above it says nothing, and Pabulib refuses it.
+        "max_length": min(process.max_choices, len(projects)) if process.ballot_kind == "approval" else None,
         "max_sum_cost": result.amount if process.ballot_kind == "knapsack" else None,
         "min_project_score_threshold": 1 if run.rule == CountingRule.GREEDY else None,
         "language": "es",
