@@ -216,9 +216,9 @@ def test_ballots_are_refused_outside_the_voting_phase(home_page, author, voter, 
     process = factories.edition(home_page, phase=phase)
     project = factories.proposal(process, author.user)
 
-    with pytest.raises(NotAllowed, match="Voting (opens|closed) on"):
+    with pytest.raises(NotAllowed, match=r"Voting (opens|closed) on"):
         cast(process, voter, project)
-    with pytest.raises(NotAllowed, match="Voting (opens|closed) on"):
+    with pytest.raises(NotAllowed, match=r"Voting (opens|closed) on"):
         enter(process, clerk, project)
 
 
@@ -341,7 +341,7 @@ def test_two_simultaneous_submissions_of_the_same_ballot_store_one(home_page, au
         try:
             start.wait()
             outcomes.append(cast(process, voter, project))
-        except Exception as error:  # noqa: BLE001 - collected for the assertion below
+        except Exception as error:  # collected for the assertion below
             outcomes.append(error)
         finally:
             connections.close_all()

@@ -125,7 +125,7 @@ def test_a_category_outside_the_edition_is_refused(open_for_proposals, author):
 def test_proposals_are_taken_only_in_the_proposal_phase(home_page, author, phase):
     process = factories.edition(home_page, phase=phase, envelopes={"jaen": 1_000_000})
 
-    with pytest.raises(NotAllowed, match="Proposals (open|closed) on"):
+    with pytest.raises(NotAllowed, match=r"Proposals (open|closed) on"):
         propose(process, author)
 
 
