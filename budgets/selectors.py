@@ -181,6 +181,7 @@ def ballot_for(
             votes=votes,
         )
         for proposal in listed:
+            proposal.chosen = proposal.pk in item.chosen_ids
             proposal.fits = item.fits(proposal)
             proposal.shown_votes = votes.get(proposal.pk, 0)
         ballots.append(item)
