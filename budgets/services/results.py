@@ -55,7 +55,8 @@ def count_request(*, process: BudgetProcessPage, user=None, moment: datetime | N
 
 def envelope_inputs(process: BudgetProcessPage) -> tuple[list[counting.EnvelopeInput], int]:
     """Every envelope's candidates and the valid ballots' choices among them, as the
-    counting takes them; and how many ballots chose at least one candidate."""
+    counting takes them (envelopes without candidates left out); and how many ballots
+    chose at least one candidate."""
     envelopes = process.envelope_list
     candidates = Proposal.objects.candidates().filter(process=process)
     costs: dict[int | None, dict[str, int]] = {envelope.territory_id: {} for envelope in envelopes}
@@ -83,6 +84,7 @@ def envelope_inputs(process: BudgetProcessPage) -> tuple[list[counting.EnvelopeI
             ballots=[frozenset(projects) for projects in chosen[envelope.territory_id].values()],
         )
         for envelope in envelopes
+        if costs[envelope.territory_id]  # an envelope without candidates has nothing to count
     ]
     return inputs, len(ballots)
 
