@@ -8,6 +8,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from budgets.selectors import editions_under
 from consultations.selectors import consultations_for_home, plan_index_of
 from core.pages import ReadersLanguageMixin, original_of
 from forum.selectors import forums_under
@@ -63,4 +64,5 @@ class HomePage(ReadersLanguageMixin, Page):
         context["consultations"] = consultations_for_home(self.locale)
         context["plan_index"] = plan_index_of(self)
         context["forums"] = forums_under(self)
+        context["budgets"] = editions_under(self)
         return context

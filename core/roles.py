@@ -42,6 +42,16 @@ REPLY_OFFICIALLY = "discussions.reply_officially"
 SUSPEND_PARTICIPANTS = "accounts.suspend_participant"
 #: Pin, lock, move and hide forum topics.
 MODERATE_TOPICS = "forum.moderate_topic"
+#: Participatory budgets: mark a proposal viable or not viable, with its public reason.
+EVALUATE_PROPOSALS = "budgets.evaluate_proposal"
+#: Participatory budgets: merge duplicate proposals, hide one, count the ballots, start the follow-up.
+MANAGE_BUDGETS = "budgets.manage_budget"
+#: Participatory budgets: enter a paper ballot (workshop, office, radio campaign) with the voter's DNI.
+ENTER_PAPER_BALLOTS = "budgets.enter_paper_ballot"
+#: Participatory budgets: annul a ballot, with a reason kept in its record.
+ANNUL_BALLOTS = "budgets.annul_ballot"
+#: Participatory budgets: post a dated update (status, progress, budget executed) on a winning project.
+UPDATE_PROJECTS = "budgets.update_project"
 
 PAGE_PERMISSIONS = {
     EDITORS: ["add_page", "change_page"],

@@ -6,7 +6,7 @@ Every step is idempotent: running it again finds what exists and leaves it.
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from . import consultations, discussions, forum, site
+from . import budgets, consultations, discussions, forum, site
 
 
 @transaction.atomic
@@ -16,6 +16,7 @@ def seed() -> site.AdminLogin:
     plan = consultations.seed(home)
     discussions.seed(plan)
     forum.seed(home)
+    budgets.seed(home)
     site.ensure_identity()
     login = site.ensure_admin()
     discussions.ensure_staff_participant(get_user_model().objects.get(username=site.ADMIN_USERNAME))

@@ -142,7 +142,13 @@ def column_chart(*, chart_id: str, title: str, description: str, items: Sequence
 # --- the charts of the participation statistics ------------------------------------------
 @dataclass(frozen=True)
 class ChartSection:
-    """One breakdown on the statistics page: a heading, its chart, and its table."""
+    """One breakdown on the statistics page: a heading, its chart, and its table.
+
+    The table's columns are each row's ``contributions`` and ``participants``, headed
+    "Contributions" and "Participants" unless ``count_heading`` and ``people_heading``
+    say otherwise; an empty ``people_heading`` leaves the second column out (another
+    app's rows may count one thing only, voters for instance).
+    """
 
     slug: str
     heading: str
@@ -150,6 +156,8 @@ class ChartSection:
     caption: str
     svg: SafeString
     rows: Sequence
+    count_heading: str | None = None
+    people_heading: str | None = None
 
 
 def _summary(rows) -> str:

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     # After django-comments-xtd: its ready() wires a signal this app unwires.
     "discussions",
     "forum",
+    "budgets",
     "search",
     "demo",
     "django.contrib.admin",
@@ -352,6 +353,17 @@ ACCOUNTS_CONFIRMATION_DAYS = 3
 DISCUSSIONS_HEARTBEAT_SECONDS = env_int("DISCUSSIONS_HEARTBEAT_SECONDS", 30)
 #: Live events older than this are pruned; a reader away longer is asked to reload.
 DISCUSSIONS_EVENTS_KEEP_DAYS = env_int("DISCUSSIONS_EVENTS_KEEP_DAYS", 14)
+
+# --- Participatory budgets ------------------------------------------------------------
+# A voter's DNI is never stored: only HMAC-SHA256(BUDGETS_DNI_KEY, process and DNI), which
+# lets the site refuse a second ballot from the same person on any channel. The key is a
+# secret (production refuses to start without it); changing it during a vote would let
+# everyone who voted vote again.
+BUDGETS_DNI_KEY = env_str("BUDGETS_DNI_KEY")
+#: Proposals one participant may make in a day, in one process.
+BUDGETS_PROPOSALS_PER_DAY = env_int("BUDGETS_PROPOSALS_PER_DAY", 5)
+#: Wrong or already-used DNIs a voter may give in an hour before the voting form pauses.
+BUDGETS_DNI_ATTEMPTS_PER_HOUR = env_int("BUDGETS_DNI_ATTEMPTS_PER_HOUR", 5)
 
 # --- Serving -------------------------------------------------------------------------
 # Each ASGI process runs at most HTTP_CONCURRENT_REQUESTS requests at once (0: no limit);

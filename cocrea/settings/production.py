@@ -7,6 +7,7 @@ from .base import DATABASES
 
 DEBUG = False
 SECRET_KEY = env_required("SECRET_KEY")
+BUDGETS_DNI_KEY = env_required("BUDGETS_DNI_KEY")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -3,10 +3,12 @@
 from core.env import env_str
 
 from .base import *  # noqa: F403
+from .base import BUDGETS_DNI_KEY as _BUDGETS_DNI_KEY
 from .base import REDIS_URL
 from .base import SECRET_KEY as _SECRET_KEY
 
 SECRET_KEY = _SECRET_KEY or "cocrea-tests-only-not-secret"
+BUDGETS_DNI_KEY = _BUDGETS_DNI_KEY or "cocrea-tests-only-dni-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
