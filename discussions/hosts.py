@@ -48,11 +48,21 @@ class DiscussionHost:
     - ``contribution_url(contribution, request=None) -> str``: where a contribution is read.
 
     Optional, with the defaults here: its sections, pre-moderation, the follow
-    button's words, whether the government's responses are the headline now, and the
-    window whose opening and closing live readers are told of.
+    button's words, whether the government's responses are the headline now, the
+    window whose opening and closing live readers are told of, the reactions it offers,
+    whether people write through its own forms rather than the discussion's, and how
+    a contribution is rendered for it (the page's markup, which live readers receive).
     """
 
     discussion_premoderated: bool = False
+    #: The reactions people may give (``discussions.models.ReactionKind`` values).
+    discussion_reaction_kinds: tuple[str, ...] = ("support", "disagree")
+    #: True when contributions come only through the host's own forms and services (a
+    #: hearing's questions, with their own limits): the discussion's generic post, reply
+    #: and edit views then refuse it. Withdrawing, reacting and reporting stay.
+    discussion_own_forms: bool = False
+    #: The template a contribution is rendered with, on the page and for live readers.
+    discussion_fragment_template: str = "discussions/includes/contribution.html"
 
     @property
     def discussion_sections(self) -> list[dict]:
@@ -72,6 +82,11 @@ class DiscussionHost:
     def discussion_window(self) -> tuple[datetime | None, datetime | None]:
         """(opens, closes): live readers are told when either comes."""
         return None, None
+
+    def discussion_fragment_context(self, contribution) -> dict:
+        """What the fragment template needs beside the contribution (what the host keeps
+        about it), for live readers; empty by default."""
+        return {}
 
     def is_visible_to(self, user, session=None) -> bool:
         raise NotImplementedError
