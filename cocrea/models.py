@@ -9,6 +9,7 @@ from wagtail.models import Page
 
 from consultations.selectors import consultations_for_home, plan_index_of
 from forum.selectors import forums_under
+from hearings.selectors import hearing_index_of, hearings_for_home
 
 
 @register_setting(icon="site")
@@ -46,4 +47,6 @@ class HomePage(Page):
         context["consultations"] = consultations_for_home(self.locale)
         context["plan_index"] = plan_index_of(self)
         context["forums"] = forums_under(self)
+        context["hearings"] = hearings_for_home(self)
+        context["hearing_index"] = hearing_index_of(self)
         return context

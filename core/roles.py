@@ -42,6 +42,15 @@ REPLY_OFFICIALLY = "discussions.reply_officially"
 SUSPEND_PARTICIPANTS = "accounts.suspend_participant"
 #: Pin, lock, move and hide forum topics.
 MODERATE_TOPICS = "forum.moderate_topic"
+#: Run a public hearing's live queue: put a question on air, record its answer in the
+#: room, send it back to the queue, close the hearing; its console and live channel.
+MODERATE_HEARINGS = "hearings.moderate_hearing"
+#: Enter a hearing's questions received on paper, by phone, radio, WhatsApp or social media.
+ENTER_HEARING_QUESTIONS = "hearings.enter_question"
+#: Record the written answers to a hearing's questions not answered in the room.
+ANSWER_HEARING_QUESTIONS = "hearings.answer_question"
+#: See who registered for a hearing, confirm speakers, set their order and time.
+MANAGE_HEARING_REGISTRATIONS = "hearings.manage_registration"
 
 PAGE_PERMISSIONS = {
     EDITORS: ["add_page", "change_page"],

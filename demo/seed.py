@@ -6,7 +6,7 @@ Every step is idempotent: running it again finds what exists and leaves it.
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from . import consultations, discussions, forum, site
+from . import consultations, discussions, forum, hearings, site
 
 
 @transaction.atomic
@@ -18,5 +18,7 @@ def seed() -> site.AdminLogin:
     forum.seed(home)
     site.ensure_identity()
     login = site.ensure_admin()
-    discussions.ensure_staff_participant(get_user_model().objects.get(username=site.ADMIN_USERNAME))
+    admin = get_user_model().objects.get(username=site.ADMIN_USERNAME)
+    discussions.ensure_staff_participant(admin)
+    hearings.seed(home, staff=admin)
     return login

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     # After django-comments-xtd: its ready() wires a signal this app unwires.
     "discussions",
     "forum",
+    "hearings",
     "search",
     "demo",
     "django.contrib.admin",
@@ -350,6 +351,20 @@ ACCOUNTS_CONFIRMATION_DAYS = 3
 DISCUSSIONS_HEARTBEAT_SECONDS = env_int("DISCUSSIONS_HEARTBEAT_SECONDS", 30)
 #: Live events older than this are pruned; a reader away longer is asked to reload.
 DISCUSSIONS_EVENTS_KEEP_DAYS = env_int("DISCUSSIONS_EVENTS_KEEP_DAYS", 14)
+
+# --- Public hearings -----------------------------------------------------------------
+#: Questions are short: a hearing answers many in little time.
+HEARINGS_QUESTION_MAX_LENGTH = env_int("HEARINGS_QUESTION_MAX_LENGTH", 500)
+#: Questions one participant may ask in an hour (all hearings together).
+HEARINGS_QUESTIONS_PER_HOUR = env_int("HEARINGS_QUESTIONS_PER_HOUR", 5)
+#: Video players a hearing page may show in a frame, once the reader asks for one: only
+#: that page's Content-Security-Policy names the host, in frame-src (hearings/video.py).
+HEARINGS_VIDEO_FRAME_SOURCES = env_list(
+    "HEARINGS_VIDEO_FRAME_SOURCES",
+    ["https://www.youtube-nocookie.com", "https://player.vimeo.com", "https://www.facebook.com"],
+)
+#: Reminders about written answers start this many days before their deadline.
+HEARINGS_REMINDER_DAYS = env_int("HEARINGS_REMINDER_DAYS", 5)
 
 # --- Serving -------------------------------------------------------------------------
 # Each ASGI process runs at most HTTP_CONCURRENT_REQUESTS requests at once (0: no limit);

@@ -1,0 +1,52 @@
+"""What follows a change to a hearing's question: its place in the hearing, the
+moderators' console, indexing, and mail to the person who asked.
+
+A question is a contribution: when one is created on a hearing (asked, entered by staff,
+imported), it becomes a question of the hearing; when it leaves the public (withdrawn,
+removed or hidden by moderation) it is no longer on air. Each receiver runs in the
+service's transaction; what leaves the process is queued for after the commit.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+from discussions.models import Contribution
+from discussions.signals import contribution_changed
+from search import indexing
+
+from . import console, services, signals, tasks
+from .models import HearingPage, HearingQuestion
+
+#: Events after which a question is no longer public.
+LEAVING_EVENTS = {"withdrawn", "removed", "hidden"}
+#: Question changes the person who asked is told of by mail.
+ANSWERING_ACTIONS = {"answered_writing", "out_of_scope"}
+
+
+def _is_hearings(contribution: Contribution) -> bool:
+    return contribution.content_type_id == ContentType.objects.get_for_model(HearingPage).pk
+
+
+def contribution_event(sender, contribution, event, **kwargs):
+    if not _is_hearings(contribution):
+        return
+    if event == "created":
+        question = services.question_registered(contribution)
+        if question is not None and not contribution.is_public:
+            console.announce_held(question)
+    elif event in LEAVING_EVENTS:
+        services.question_withdrawn(contribution)
+    if event in ("removed",) or (event == "created" and contribution.is_public and contribution.moderated_at):
+        console.announce_reviewed(contribution)
+
+
+def question_changed(sender, question, action, **kwargs):
+    indexing.queue_changed(question.contribution)
+    if action in ANSWERING_ACTIONS and question.contribution.user_id:
+        pk = question.pk
+        transaction.on_commit(lambda: tasks.notify_asker.enqueue(question_id=pk))
+
+
+def register_signal_handlers() -> None:
+    contribution_changed.connect(contribution_event, sender=Contribution, dispatch_uid="hearings-contribution-event")
+    signals.question_changed.connect(question_changed, sender=HearingQuestion, dispatch_uid="hearings-question-changed")
