@@ -3,7 +3,7 @@ questions from every channel answered in the room, in writing, set aside, and on
 awaiting its written answer, and its commitments; and one in twelve days, open for
 questions. Idempotent: a hearing found by its slug is left as it is."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -157,14 +157,14 @@ def _hearing(index, *, slug, title, starts, questions_open, summary, place, broa
     for order, topic in enumerate(TOPICS):
         hearing.topics.add(HearingTopic(title=topic, sort_order=order))
     agenda = [
-        (9, "Instalación y reglas de la audiencia", "Secretaría técnica"),
-        (9, "Informe de gestión del Gobernador Regional", "Gobernador Regional"),
-        (10, "Intervenciones de los oradores inscritos", ""),
-        (11, "Preguntas de la ciudadanía (sala, radio, WhatsApp y web)", ""),
-        (13, "Compromisos y cierre", ""),
+        (0, "Instalación y reglas de la audiencia", "Secretaría técnica"),
+        (15, "Informe de gestión del Gobernador Regional", "Gobernador Regional"),
+        (75, "Intervenciones de los oradores inscritos", ""),
+        (120, "Preguntas de la ciudadanía (sala, radio, WhatsApp y web)", ""),
+        (225, "Compromisos y cierre", ""),
     ]
-    for order, (hour, item, presenter) in enumerate(agenda):
-        at = (starts + timedelta(hours=hour - 9)).astimezone(timezone.get_current_timezone()).time()
+    for order, (minutes, item, presenter) in enumerate(agenda):
+        at = timezone.localtime(starts + timedelta(minutes=minutes)).time()
         hearing.agenda_items.add(HearingAgendaItem(time=at, title=item, presenter=presenter, sort_order=order))
     report = _report(
         f"Informe de gestión ({title})",
@@ -180,9 +180,14 @@ def _topic(hearing: HearingPage, title: str) -> str:
     return next((anchor for anchor, label in hearing.topic_titles.items() if label == title), "")
 
 
+def _at_nine(day) -> datetime:
+    """9:00 in Lima on ``day``: hearings start in the morning."""
+    return timezone.make_aware(datetime.combine(day, time(9, 0)))
+
+
 def _seed_past(index, people, staff) -> None:
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
-    starts = now - timedelta(days=10, hours=3)
+    starts = _at_nine(timezone.localdate() - timedelta(days=10))
     hearing = _hearing(
         index,
         slug=PAST_SLUG,
@@ -282,7 +287,7 @@ def _seed_past(index, people, staff) -> None:
 
 def _seed_upcoming(index, people) -> None:
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
-    starts = now + timedelta(days=12)
+    starts = _at_nine(timezone.localdate() + timedelta(days=12))
     hearing = _hearing(
         index,
         slug=UPCOMING_SLUG,

@@ -31,6 +31,19 @@ from . import registrations, rules, services
 from .models import HearingPage, HearingQuestion, QuestionState, Registration, SpeakerStatus
 
 
+class RefusalsOnTheForm:
+    """A service's refusal is shown on the form, with what was typed: nothing was stored."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except Refused as refusal:
+            form.add_error(None, refusal.message)
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = str(refusal.message)
+            return self.form_invalid(form)
+
+
 def _hearings():
     """The originals (translations share their questions), most recent first."""
     return HearingPage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).order_by("-starts_at")
@@ -115,7 +128,7 @@ class EntryForm(WagtailAdminModelForm):
             raise ValidationError(refusal.message) from None
 
 
-class EntryCreateView(generic.CreateView):
+class EntryCreateView(RefusalsOnTheForm, generic.CreateView):
     success_message = _("Question number %(object)s entered. The next one:")
 
     def get_initial(self):
@@ -137,13 +150,6 @@ class EntryCreateView(generic.CreateView):
             topic=data["topic"],
             sector=data["sector"],
         )
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except Refused as refusal:
-            form.add_error(None, refusal.message)
-            return self.form_invalid(form)
 
     def get_success_message(self, instance):
         return self.success_message % {"object": instance.contribution_id}
@@ -242,7 +248,7 @@ class AnswerForm(WagtailAdminModelForm):
         return cleaned
 
 
-class AnswerEditView(generic.EditView):
+class AnswerEditView(RefusalsOnTheForm, generic.EditView):
     def save_instance(self):
         data, user = self.form.cleaned_data, self.request.user
         question = HearingQuestion.objects.select_related("contribution", "hearing").get(pk=self.object.pk)
@@ -253,13 +259,6 @@ class AnswerEditView(generic.EditView):
         elif data["decision"] == "out_of_scope":
             services.question_out_of_scope(question=question, user=user, reason=data["written_answer"])
         return question
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except Refused as refusal:
-            form.add_error(None, refusal.message)
-            return self.form_invalid(form)
 
 
 class AnswerIndexView(SpreadsheetIndexView):
@@ -337,7 +336,7 @@ class RegistrationForm(WagtailAdminModelForm):
         return cleaned
 
 
-class RegistrationEditView(generic.EditView):
+class RegistrationEditView(RefusalsOnTheForm, generic.EditView):
     def save_instance(self):
         data = self.form.cleaned_data
         return registrations.speaker_review(
@@ -347,13 +346,6 @@ class RegistrationEditView(generic.EditView):
             order=data["speaking_order"],
             minutes=data["speaking_minutes"],
         )
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except Refused as refusal:
-            form.add_error(None, refusal.message)
-            return self.form_invalid(form)
 
 
 class RegistrationIndexView(SpreadsheetIndexView):

@@ -234,9 +234,12 @@ class HearingPage(hosts.DiscussionHost, RoutablePageMixin, Page):
         return HearingClosure.objects.filter(hearing=self.original).values_list("closed_at", flat=True).first()
 
     def status_at(self, moment: datetime) -> HearingStatus:
+        closed = self.closed_at
+        if closed is not None and moment >= closed:
+            return HearingStatus.ENDED
         if moment < self.starts_at:
             return HearingStatus.UPCOMING
-        if moment < self.ends_at and self.closed_at is None:
+        if moment < self.ends_at:
             return HearingStatus.LIVE
         return HearingStatus.ENDED
 

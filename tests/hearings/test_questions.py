@@ -62,8 +62,8 @@ def test_a_question_outside_the_window_is_refused_with_the_window_shown(client, 
 
     assert response.status_code == 403
     page = _soup(response)
-    assert "Questions are not open yet" in page.select_one("[role=alert]").get_text()
-    assert "Questions are received from" in page.select_one("[role=alert]").get_text()
+    assert "Todavía no se reciben preguntas" in page.select_one("[role=alert]").get_text()
+    assert "Se reciben preguntas del" in page.select_one("[role=alert]").get_text()
     assert _kept(page) == "Una pregunta demasiado temprana"
     assert not HearingQuestion.objects.exists()
 
@@ -82,7 +82,7 @@ def test_questions_close_with_the_window_and_the_refusal_shows_it(hearing, parti
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("   ", "Write your question"), ("¿Por qué? " * 60, "Questions are limited to 500 characters")],
+    [("   ", "Escriba su pregunta"), ("¿Por qué? " * 60, "Las preguntas tienen como máximo 500 caracteres")],
 )
 def test_an_empty_or_too_long_question_is_refused_with_the_text_kept(client, hearing, participant, text, message):
     client.force_login(participant.user)
@@ -104,7 +104,7 @@ def test_the_same_question_asked_again_is_refused_and_points_to_the_first(client
 
     assert response.status_code == 409
     page = _soup(response)
-    assert "already been asked" in page.select_one("[role=alert]").get_text()
+    assert "Esta pregunta ya se hizo" in page.select_one("[role=alert]").get_text()
     assert page.select_one("[role=alert] a")["href"] == f"{hearing.url}#c{first.contribution_id}"
     assert _kept(page) == "¿cuándo llega el agua a FILA ALTA"
     assert HearingQuestion.objects.count() == 1
