@@ -136,6 +136,21 @@ def question_registered(contribution: Contribution) -> HearingQuestion | None:
     return question
 
 
+def questions_imported(hearing: HearingPage, contributions) -> list[HearingQuestion]:
+    """The questions a bulk import brought (a spreadsheet of paper cards, an export of
+    WhatsApp messages: ``manage.py import_contributions``), in one query."""
+    if hearing.original.pk != hearing.pk:
+        return []
+    return HearingQuestion.objects.bulk_create(
+        [
+            HearingQuestion(hearing=hearing, contribution=contribution, fingerprint=fingerprint(contribution.comment))
+            for contribution in contributions
+            if not contribution.level
+        ],
+        ignore_conflicts=True,
+    )
+
+
 @transaction.atomic
 def question_ask(
     *,

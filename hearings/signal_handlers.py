@@ -2,7 +2,7 @@
 moderators' console, indexing, and mail to the person who asked.
 
 A question is a contribution: when one is created on a hearing (asked, entered by staff,
-imported), it becomes a question of the hearing; when it leaves the public (withdrawn,
+imported one by one or in bulk), it becomes a question of the hearing; when it leaves the public (withdrawn,
 removed or hidden by moderation) it is no longer on air. Each receiver runs in the
 service's transaction; what leaves the process is queued for after the commit.
 """
@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from discussions.models import Contribution
-from discussions.signals import contribution_changed
+from discussions.signals import contribution_changed, contributions_imported
 from search import indexing
 
 from . import console, services, signals, tasks
@@ -40,6 +40,11 @@ def contribution_event(sender, contribution, event, **kwargs):
         console.announce_reviewed(contribution)
 
 
+def questions_imported(sender, host, contributions, **kwargs):
+    if isinstance(host, HearingPage):
+        services.questions_imported(host, contributions)
+
+
 def question_changed(sender, question, action, **kwargs):
     indexing.queue_changed(question.contribution)
     if action in ANSWERING_ACTIONS and question.contribution.user_id:
@@ -49,4 +54,5 @@ def question_changed(sender, question, action, **kwargs):
 
 def register_signal_handlers() -> None:
     contribution_changed.connect(contribution_event, sender=Contribution, dispatch_uid="hearings-contribution-event")
+    contributions_imported.connect(questions_imported, sender=Contribution, dispatch_uid="hearings-imported")
     signals.question_changed.connect(question_changed, sender=HearingQuestion, dispatch_uid="hearings-question-changed")

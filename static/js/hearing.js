@@ -241,6 +241,7 @@
         case "reaction.changed": supported(message); break;
         case "discussion.closed": closed(); break;
         case "discussion.opened": status(text.opened); break;
+        case "discussion.reloaded": status(text.reload); break;  // many arrived at once (an import)
       }
     }
   });

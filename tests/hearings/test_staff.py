@@ -70,3 +70,34 @@ def test_the_list_of_entered_questions_filters_by_channel(client, hearing, gover
     ).get_text()
 
     assert "Mensaje de Jaén" in listing and "Llamada de Cutervo" not in listing
+
+
+def test_questions_gathered_in_a_spreadsheet_are_imported_into_the_queue(hearing, tmp_path):
+    """WhatsApp messages or paper cards typed into a spreadsheet: the discussions' import."""
+    import io
+
+    from django.core.management import call_command
+
+    rows = tmp_path / "whatsapp.csv"
+    rows.write_text(
+        "ref,text,author_name,territory,created_at\n"
+        "1,¿Cuándo llega el agua a Fila Alta?,María E.,jaen,2026-11-20T10:00\n"
+        "2,¿Habrá semillas de papa?,Anónimo,san-miguel,2026-11-20T10:05\n",
+        encoding="utf-8",
+    )
+
+    call_command(
+        "import_contributions",
+        f"hearings.hearingpage.{hearing.pk}",
+        str(rows),
+        "--channel",
+        "whatsapp",
+        stdout=io.StringIO(),
+    )
+
+    questions = HearingQuestion.objects.filter(hearing=hearing).select_related("contribution")
+    assert sorted(question.contribution.comment for question in questions) == [
+        "¿Cuándo llega el agua a Fila Alta?",
+        "¿Habrá semillas de papa?",
+    ]
+    assert {question.contribution.channel for question in questions} == {Channel.WHATSAPP}
