@@ -230,6 +230,7 @@
     heartbeatSeconds: parseInt(root.getAttribute("data-heartbeat"), 10) || 30,
     onReaders: showReaders,
     onStatus: function (state) {
+      root.setAttribute("data-live-state", state);  // for styles, and for tests to wait on
       if (state === "connected") status("");
       else if (state === "reconnecting") status(text.reconnecting);
       else if (state === "reload") status(text.reload);
