@@ -227,9 +227,8 @@ def pid_from_file(path: Path) -> int | None:
 # --- site content (Django must be set up) ------------------------------------------------
 def action_plan(title: str, slug: str, first_year: int):
     """A published two-year action plan under the home page's plan index."""
-    from cocrea.demo import ensure_home_page
-
     from consultations.models import ActionPlanPage, PlanIndexPage
+    from demo.site import ensure_home_page
 
     index = ensure_home_page().add_child(instance=PlanIndexPage(title="Planes de acción", slug="planes"))
     return index.add_child(

@@ -146,10 +146,10 @@ def with_xtd_urls() -> ModuleType:
 
 
 def consultation_page():
-    from cocrea.demo import ensure_home_page
     from django.utils import timezone
 
     from consultations.models import ActionPlanPage, ConsultationPage, PlanIndexPage
+    from demo.site import ensure_home_page
 
     home = ensure_home_page()
     index = home.add_child(instance=PlanIndexPage(title="Planes de acción", slug="planes"))

@@ -9,7 +9,7 @@ from importlib import import_module
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -354,8 +354,16 @@ class HearingPage(hosts.DiscussionHost, RoutablePageMixin, Page):
         return self.questions_open, self.questions_close
 
     def discussion_fragment_context(self, contribution) -> dict:
-        question = HearingQuestion.objects.filter(contribution=contribution).first()
-        return {"question": question, "hearing": self.localized}
+        """The question's state, and this hearing in the language being rendered. A live
+        event is rendered four times (two languages, two kinds of reader): each is looked
+        up once on this instance, which lives as long as the broadcast."""
+        known = self.__dict__.setdefault("_fragment_context", {})
+        if contribution.pk not in known:
+            known[contribution.pk] = HearingQuestion.objects.filter(contribution=contribution).first()
+        language = translation.get_language()
+        if language not in known:
+            known[language] = self.localized
+        return {"question": known[contribution.pk], "hearing": known[language]}
 
     def search_facets(self) -> dict | None:
         if not page_visible_to(self):
