@@ -43,8 +43,8 @@ class DiscussionHost:
     - ``search_facets() -> dict | None``: what search documents of its contributions
       share with it (``title``, ``url``, ``language``; optionally ``kind``, ``plan``,
       ``plan_title``, ``consultation``, ``consultation_title``, ``territories``,
-      ``ogp_values``, ``sections``, ``responder``, ``facets``), or None while it is not
-      public.
+      ``ogp_values``, ``sections``, ``responder``, and ``facets``: values of facets the
+      host's app registers, ``{field: [values]}``), or None while it is not public.
     - ``contribution_url(contribution, request=None) -> str``: where a contribution is read.
 
     Optional, with the defaults here: its sections, pre-moderation, the follow
@@ -86,6 +86,11 @@ class DiscussionHost:
     def discussion_fragment_context(self, contribution) -> dict:
         """What the fragment template needs beside the contribution (what the host keeps
         about it), for live readers; empty by default."""
+        return {}
+
+    def search_contribution_facets(self, contributions: list) -> dict[int, dict[str, list[str]]]:
+        """Values of the host's own facets that differ from one contribution to another
+        (a hearing question's status), by contribution id; none by default."""
         return {}
 
     def is_visible_to(self, user, session=None) -> bool:

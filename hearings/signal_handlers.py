@@ -13,6 +13,7 @@ from django.db import transaction
 from discussions.models import Contribution
 from discussions.signals import contribution_changed, contributions_imported
 from search import indexing
+from search.documents import key
 
 from . import console, services, signals, tasks
 from .models import HearingPage, HearingQuestion
@@ -36,6 +37,12 @@ def contribution_event(sender, contribution, event, **kwargs):
             console.announce_held(question)
     elif event in LEAVING_EVENTS:
         services.question_withdrawn(contribution)
+    if event in LEAVING_EVENTS | {"anonymised"}:
+        # Its answer's document shows the question and who asked it.
+        indexing.queue(
+            key("hearing_answer", pk)
+            for pk in HearingQuestion.objects.filter(contribution=contribution).values_list("pk", flat=True)
+        )
     if event in ("removed",) or (event == "created" and contribution.is_public and contribution.moderated_at):
         console.announce_reviewed(contribution)
 
@@ -46,7 +53,7 @@ def questions_imported(sender, host, contributions, **kwargs):
 
 
 def question_changed(sender, question, action, **kwargs):
-    indexing.queue_changed(question.contribution)
+    indexing.queue_changed(question.contribution, question)  # the question's document, and its answer's
     if action in ANSWERING_ACTIONS and question.contribution.user_id:
         pk = question.pk
         transaction.on_commit(lambda: tasks.notify_asker.enqueue(question_id=pk))

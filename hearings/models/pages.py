@@ -366,9 +366,21 @@ class HearingPage(hosts.DiscussionHost, RoutablePageMixin, Page):
         return {"question": known[contribution.pk], "hearing": known[language]}
 
     def search_facets(self) -> dict | None:
+        """Its questions are found as questions of this hearing (see hearings.search_documents)."""
         if not page_visible_to(self):
             return None
-        return {"title": self.title, "url": self.url or "", "language": self.locale.language_code}
+        return {
+            "kind": "hearing_question",
+            "title": self.title,
+            "url": self.url or "",
+            "language": self.locale.language_code,
+            "sections": self.topic_titles,
+            "facets": {"hearing": [str(self.original.pk)]},
+        }
+
+    def search_contribution_facets(self, contributions: list) -> dict[int, dict[str, list[str]]]:
+        states = HearingQuestion.objects.filter(contribution__in=contributions).values_list("contribution_id", "state")
+        return {pk: {"question_state": [state]} for pk, state in states}
 
     def contribution_url(self, contribution, request=None) -> str:
         return f"{self.get_url(request)}#{contribution.anchor}"
