@@ -20,7 +20,6 @@ from wagtail.admin.panels import (
     InlinePanel,
     MultiFieldPanel,
     ObjectList,
-    PageChooserPanel,
     TabbedInterface,
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin
@@ -28,6 +27,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
+from core.admin_widgets import DocumentChooser, PageChooser
 from core.pages import page_visible_to
 from discussions import hosts
 from discussions.errors import NotAllowed
@@ -177,7 +177,7 @@ class HearingPage(hosts.DiscussionHost, RoutablePageMixin, Page):
     ]
     after_panels = [
         FieldPanel("minutes"),
-        FieldPanel("minutes_document"),
+        FieldPanel("minutes_document", widget=DocumentChooser),
         FieldPanel("recording_url"),
         MultiFieldPanel(
             [FieldPanel("written_answers_due"), FieldPanel("answers_coordinator")], heading=_("Written answers")
@@ -432,7 +432,7 @@ class HearingDocument(Orderable):
     title = models.CharField(_("title"), max_length=255, blank=True, help_text=_("Defaults to the document's title."))
     published_on = models.DateField(_("published on"), default=timezone.localdate)
 
-    panels = [FieldPanel("document"), FieldPanel("title"), FieldPanel("published_on")]
+    panels = [FieldPanel("document", widget=DocumentChooser), FieldPanel("title"), FieldPanel("published_on")]
 
     class Meta(Orderable.Meta):
         verbose_name = _("report document")
@@ -505,8 +505,8 @@ class HearingCommitment(Orderable):
         FieldRowPanel([FieldPanel("responsible"), FieldPanel("due_date")]),
         FieldRowPanel([FieldPanel("status"), FieldPanel("updated_on")]),
         FieldPanel("evidence_note"),
-        FieldRowPanel([FieldPanel("evidence_url"), FieldPanel("evidence_document")]),
-        PageChooserPanel("related_page"),
+        FieldRowPanel([FieldPanel("evidence_url"), FieldPanel("evidence_document", widget=DocumentChooser)]),
+        FieldPanel("related_page", widget=PageChooser),
     ]
 
     class Meta(Orderable.Meta):

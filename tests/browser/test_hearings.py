@@ -130,3 +130,41 @@ async def test_a_question_from_the_web_and_one_from_the_radio_are_answered_live_
     written = reader.locator("[data-settled] article", has_text=RADIO_QUESTION)
     await expect(written).to_contain_text(WRITTEN_ANSWER, timeout=LIVE_TIMEOUT)
     await expect(written).to_contain_text("Respondida por escrito")
+
+
+def _editor_and_pages(home_page) -> tuple:
+    from django.contrib.auth.models import Group
+
+    from core.roles import EDITORS
+    from tests.accounts.factories import UserFactory
+    from tests.hearings.factories import HearingIndexPageFactory, hearing_page
+
+    index = HearingIndexPageFactory(parent=home_page)
+    hearing = hearing_page(index, broadcast_url="https://www.youtube.com/watch?v=abcDEF12345")
+    editor = UserFactory(username="editora@example.org")
+    editor.groups.add(Group.objects.get(name=EDITORS))
+    paths = [
+        reverse("wagtailadmin_pages:edit", args=[hearing.pk]),
+        reverse("wagtailadmin_pages:add", args=("hearings", "hearingpage", index.pk)),
+    ]
+    return SimpleNamespace(user=editor), paths, hearing.url
+
+
+async def test_the_editor_and_the_video_run_under_the_security_policy(open_page, home_page):
+    """The hearing's editing screens (tabs, inline panels, page chooser), and the player the
+    reader asks for: no inline script, and only the player's host in a frame."""
+    editor, paths, public_url = await database_sync_to_async(_editor_and_pages)(home_page)
+    for path in paths:
+        page = await open_page(path, as_participant=editor)
+        await expect(page.locator("main, #main").first).to_be_visible()
+        await page.wait_for_load_state("networkidle")
+    # The document chooser, started without inline script, opens its chooser.
+    await page.get_by_role("tab", name="Después de la audiencia").click()
+    await page.locator("#id_minutes_document-chooser [data-chooser-action-choose]").last.click()
+    await expect(page.get_by_role("dialog")).to_be_visible()
+
+    reader = await open_page(public_url)
+    assert await reader.locator("iframe").count() == 0
+    await reader.get_by_role("button", name=re.compile("^Verlo aquí")).click()
+    frame = reader.locator(".video iframe")
+    await expect(frame).to_have_attribute("src", "https://www.youtube-nocookie.com/embed/abcDEF12345")
