@@ -40,6 +40,10 @@ CONNECT_CONCURRENCY = 50
 GRACE_SECONDS = 10
 ASK_EVERY_SECONDS = 2
 STATE = re.compile(r'data-state="(\w+)"')
+#: A question's states in the order a moderator moves it: a reader who sees a later state
+#: has seen the change (readers get each question as it is *now*, so two quick changes may
+#: reach them as one).
+STATE_RANK = {"pending": 0, "on_air": 1, "answered_room": 2}
 
 
 def main() -> None:
@@ -261,13 +265,18 @@ async def hearing_run(workers, options, site: Site) -> dict:
     await asyncio.sleep(live_fanout.QUIET_SECONDS)
 
     actions, pending, first = [], [], time.perf_counter() + 0.5
+    on_air: dict[int, asyncio.Task] = {}
     for number in range(options.seconds):
         await asyncio.sleep(max(0.0, first + number - time.perf_counter()))
         worker = workers[number % 2]
         question = site.question_ids[number // 2]
         action = Action(number, worker.name, question, "on_air" if number % 2 == 0 else "answered_room")
         actions.append(action)
-        pending.append(asyncio.create_task(asyncio.to_thread(act, action, moderator[number % 2], worker, site)))
+        # The console offers "answered" once the question is on air: that click waits for it.
+        before = on_air.get(question) if action.state == "answered_room" else None
+        task = asyncio.create_task(after(before, act, action, moderator[number % 2], worker, site))
+        on_air.setdefault(question, task)
+        pending.append(task)
         if number % ASK_EVERY_SECONDS == 1:
             pending.append(
                 asyncio.create_task(asyncio.to_thread(ask, number, askers[number % len(askers)], workers[0], site))
@@ -282,6 +291,12 @@ async def hearing_run(workers, options, site: Site) -> dict:
     stop.set()
     await asyncio.gather(*tasks)
     return summarise(readers, actions, connect_seconds)
+
+
+async def after(previous: asyncio.Task | None, function, *args) -> None:
+    if previous is not None:
+        await previous
+    await asyncio.to_thread(function, *args)
 
 
 async def listen(reader: HearingReader, site: Site, gate, stop) -> None:
@@ -312,8 +327,10 @@ async def listen(reader: HearingReader, site: Site, gate, stop) -> None:
                 message = json.loads(frame)
                 if message.get("type") == "contribution.updated":
                     state = STATE.search(message.get("html", ""))
-                    if state:
-                        reader.received.setdefault((message["contribution"], state.group(1)), moment)
+                    rank = STATE_RANK.get(state.group(1), 0) if state else 0
+                    for seen, seen_rank in STATE_RANK.items():
+                        if 0 < seen_rank <= rank:
+                            reader.received.setdefault((message["contribution"], seen), moment)
                 elif message.get("type") == "contribution.created":
                     reader.created += 1
         except ConnectionClosed as closed:

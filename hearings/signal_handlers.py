@@ -20,6 +20,8 @@ from .models import HearingPage, HearingQuestion
 
 #: Events after which a question is no longer public.
 LEAVING_EVENTS = {"withdrawn", "removed", "hidden"}
+#: Moments of the live session that change nothing search keeps (on air is "pending" there).
+LIVE_ONLY_ACTIONS = {"on_air", "back_to_queue"}
 #: Question changes the person who asked is told of by mail.
 ANSWERING_ACTIONS = {"answered_writing", "out_of_scope"}
 
@@ -53,7 +55,8 @@ def questions_imported(sender, host, contributions, **kwargs):
 
 
 def question_changed(sender, question, action, **kwargs):
-    indexing.queue_changed(question.contribution, question)  # the question's document, and its answer's
+    if action not in LIVE_ONLY_ACTIONS:
+        indexing.queue_changed(question.contribution, question)  # the question's document, and its answer's
     if action in ANSWERING_ACTIONS and question.contribution.user_id:
         pk = question.pk
         transaction.on_commit(lambda: tasks.notify_asker.enqueue(question_id=pk))

@@ -379,8 +379,13 @@ class HearingPage(hosts.DiscussionHost, RoutablePageMixin, Page):
         }
 
     def search_contribution_facets(self, contributions: list) -> dict[int, dict[str, list[str]]]:
+        """Each question's status. Being on air is a moment of the live session, not a
+        status search offers: such a question is pending until it is answered."""
         states = HearingQuestion.objects.filter(contribution__in=contributions).values_list("contribution_id", "state")
-        return {pk: {"question_state": [state]} for pk, state in states}
+        return {
+            pk: {"question_state": [QuestionState.PENDING if state == QuestionState.ON_AIR else state]}
+            for pk, state in states
+        }
 
     def contribution_url(self, contribution, request=None) -> str:
         return f"{self.get_url(request)}#{contribution.anchor}"
