@@ -1,14 +1,12 @@
 """Public hearings: the pages, their questions and the registrations."""
 
-from .pages import (
+from .pages import HearingIndexPage, HearingPage, HearingStatus
+from .parts import (
     CommitmentStatus,
     HearingAgendaItem,
     HearingCommitment,
     HearingDocument,
-    HearingIndexPage,
-    HearingPage,
     HearingRadioStation,
-    HearingStatus,
     HearingTopic,
 )
 from .questions import SETTLED_STATES, AnswerReminder, HearingClosure, HearingQuestion, QuestionState
