@@ -12,6 +12,7 @@ from budgets.selectors import editions_under
 from consultations.selectors import consultations_for_home, plan_index_of
 from core.pages import ReadersLanguageMixin, original_of
 from forum.selectors import forums_under
+from hearings.selectors import hearing_index_of, hearings_for_home
 
 
 @register_setting(icon="site")
@@ -65,4 +66,6 @@ class HomePage(ReadersLanguageMixin, Page):
         context["plan_index"] = plan_index_of(self)
         context["forums"] = forums_under(self)
         context["budgets"] = editions_under(self)
+        context["hearings"] = hearings_for_home(self)
+        context["hearing_index"] = hearing_index_of(self)
         return context

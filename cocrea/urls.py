@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("", include("search.urls")),
     path("", include("forum.urls")),
     path("", include("budgets.urls")),
+    path("", include("hearings.urls")),
     # Wagtail's page serving, with the site and the page's route remembered (cocrea/page_routes.py)
     re_path(wagtail_urls.serve_pattern, page_routes.serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),

@@ -52,6 +52,15 @@ ENTER_PAPER_BALLOTS = "budgets.enter_paper_ballot"
 ANNUL_BALLOTS = "budgets.annul_ballot"
 #: Participatory budgets: post a dated update (status, progress, budget executed) on a winning project.
 UPDATE_PROJECTS = "budgets.update_project"
+#: Run a public hearing's live queue: put a question on air, record its answer in the
+#: room, send it back to the queue, close the hearing; its console and live channel.
+MODERATE_HEARINGS = "hearings.moderate_hearing"
+#: Enter a hearing's questions received on paper, by phone, radio, WhatsApp or social media.
+ENTER_HEARING_QUESTIONS = "hearings.enter_question"
+#: Record the written answers to a hearing's questions not answered in the room.
+ANSWER_HEARING_QUESTIONS = "hearings.answer_question"
+#: See who registered for a hearing, confirm speakers, set their order and time.
+MANAGE_HEARING_REGISTRATIONS = "hearings.manage_registration"
 
 PAGE_PERMISSIONS = {
     EDITORS: ["add_page", "change_page"],

@@ -6,7 +6,7 @@ Every step is idempotent: running it again finds what exists and leaves it.
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from . import budgets, consultations, discussions, forum, site
+from . import budgets, consultations, discussions, forum, hearings, site
 
 
 @transaction.atomic
@@ -19,5 +19,7 @@ def seed() -> site.AdminLogin:
     budgets.seed(home)
     site.ensure_identity()
     login = site.ensure_admin()
-    discussions.ensure_staff_participant(get_user_model().objects.get(username=site.ADMIN_USERNAME))
+    admin = get_user_model().objects.get(username=site.ADMIN_USERNAME)
+    discussions.ensure_staff_participant(admin)
+    hearings.seed(home, staff=admin)
     return login

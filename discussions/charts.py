@@ -164,9 +164,8 @@ def _summary(rows) -> str:
     return "; ".join(f"{row.label}: {_('fewer than 5') if row.suppressed else row.contributions}" for row in rows)
 
 
-def _group_section(
-    slug: str, heading: str, label_heading: str, caption: str, rows, *, chart_title: str
-) -> ChartSection:
+def group_section(slug: str, heading: str, label_heading: str, caption: str, rows, *, chart_title: str) -> ChartSection:
+    """A breakdown by group (:class:`~discussions.statistics.GroupCount` rows): bars, then the table."""
     svg = bar_chart(
         chart_id=f"chart-{slug}",
         title=chart_title,
@@ -204,7 +203,7 @@ def _day_section(days) -> ChartSection:
 def statistics_charts(statistics) -> list[ChartSection]:
     """The sections of the statistics page for a :class:`~discussions.statistics.ParticipationStatistics`."""
     return [
-        _group_section(
+        group_section(
             "territory",
             _("By territory"),
             _("Territory"),
@@ -212,7 +211,7 @@ def statistics_charts(statistics) -> list[ChartSection]:
             statistics.by_territory,
             chart_title=_("Contributions by territory"),
         ),
-        _group_section(
+        group_section(
             "sector",
             _("By sector"),
             _("Sector"),
@@ -220,7 +219,7 @@ def statistics_charts(statistics) -> list[ChartSection]:
             statistics.by_sector,
             chart_title=_("Contributions by sector"),
         ),
-        _group_section(
+        group_section(
             "gender",
             _("By gender"),
             _("Gender"),

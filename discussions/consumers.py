@@ -9,7 +9,8 @@ groups; a reader's queue was full). Frames are small and few: a client that send
 large frame or too many is disconnected with a close code.
 
 Who may listen is the host's ``is_visible_to`` (the session carries a password
-restriction passed on the page), asked when the connection opens.
+restriction passed on the page), asked when the connection opens. ``?lang=en`` names the
+language of the reader's page: contributions arrive rendered in it.
 """
 
 import asyncio
@@ -17,9 +18,11 @@ import json
 import logging
 import time
 from collections import OrderedDict
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 from django.utils import timezone
 
 from . import hosts, live, rules
@@ -60,14 +63,23 @@ class NewestEvents:
         return newest
 
 
-def frame(message: dict, participant: bool) -> str:
+def frame(message: dict, participant: bool, language: str = "") -> str:
     """The text a reader receives: the rendering meant for them (public, or a signed-in
-    participant's with the controls), not both."""
+    participant's with the controls) in the language of their page, not the others."""
     shown = dict(message)
+    translated = shown.pop("languages", {}).get(language)
+    if translated:
+        shown.update(translated)
     html_participant = shown.pop("html_participant", None)
     if participant and html_participant is not None:
         shown["html"] = html_participant
     return json.dumps(shown)
+
+
+def reader_language(scope) -> str:
+    """The language of the reader's page (``?lang=en``), one of the site's; else the default."""
+    wanted = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [""])[0]
+    return wanted if wanted in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 class Frames:
@@ -79,13 +91,13 @@ class Frames:
         self.size = size
         self._texts: OrderedDict[tuple, str] = OrderedDict()
 
-    def text(self, message: dict, participant: bool) -> str:
-        key = (message.get("id"), message.get("type"), participant)
+    def text(self, message: dict, participant: bool, language: str = "") -> str:
+        key = (message.get("id"), message.get("type"), participant, language)
         if key[0] is None:
-            return frame(message, participant)
+            return frame(message, participant, language)
         text = self._texts.get(key)
         if text is None:
-            text = self._texts[key] = frame(message, participant)
+            text = self._texts[key] = frame(message, participant, language)
             if len(self._texts) > self.size:
                 self._texts.popitem(last=False)
         return text
@@ -127,6 +139,7 @@ class DiscussionConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_NOT_FOUND)
             return
         self.content_type_id, self.object_pk, opens_at, closes_at, self.participant = found
+        self.language = reader_language(self.scope)
         self.key = f"{self.content_type_id}.{self.object_pk}"
         self.group = live.group_name(self.content_type_id, self.object_pk)
         self.frames: list[float] = []
@@ -209,7 +222,7 @@ class DiscussionConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "reload"})
             return
         for event in events:
-            await self.send(text_data=frame(event, self.participant))
+            await self.send(text_data=frame(event, self.participant, self.language))
         await self.send_json({"type": "caught_up"})
 
     async def deliver(self, event):
@@ -221,7 +234,9 @@ class DiscussionConsumer(AsyncJsonWebsocketConsumer):
             await self._write(event)
 
     async def _write(self, event) -> None:
-        await self.base_send({"type": "websocket.send", "text": frames.text(event["message"], self.participant)})
+        await self.base_send(
+            {"type": "websocket.send", "text": frames.text(event["message"], self.participant, self.language)}
+        )
 
     # --- helpers --------------------------------------------------------------------------
     def _schedule_window_announcements(self, opens_at, closes_at) -> None:

@@ -148,12 +148,12 @@ def _csv_cell(value) -> str | int:
     return formula_safe(value)
 
 
-def _csv_lines(rows: Iterable[dict]) -> Iterator[str]:
+def _csv_lines(rows: Iterable[dict], columns: Sequence[str]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     # The byte-order mark makes Excel read the file as UTF-8: accents and ñ stay intact.
-    yield "\ufeff" + writer.writerow(COLUMNS)
+    yield "\ufeff" + writer.writerow(columns)
     for row in rows:
-        yield writer.writerow([_csv_cell(row[column]) for column in COLUMNS])
+        yield writer.writerow([_csv_cell(row[column]) for column in columns])
 
 
 def _streamed(chunks: Iterator[str], request):
@@ -172,22 +172,27 @@ async def _batches(chunks: Iterator[bytes], size: int = 200) -> AsyncIterator[by
         yield batch
 
 
-def csv_response(rows: Iterable[dict], *, filename: str, request) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(_streamed(_csv_lines(rows), request), content_type="text/csv; charset=utf-8")
+def csv_response(
+    rows: Iterable[dict], *, filename: str, request, columns: Sequence[str] = COLUMNS
+) -> StreamingHttpResponse:
+    """Every cell of free text goes through ``core.spreadsheets.formula_safe``."""
+    lines = _csv_lines(rows, columns)
+    response = StreamingHttpResponse(_streamed(lines, request), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def _json_chunks(about: dict, rows: Iterable[dict]) -> Iterator[str]:
+def _json_chunks(about: dict, rows: Iterable[dict], key: str) -> Iterator[str]:
     head = json.dumps({**about, "generated_at": iso_datetime(timezone.now())}, ensure_ascii=False)
-    yield head[:-1] + ', "contributions": ['
+    yield head[:-1] + f', "{key}": ['
     for position, row in enumerate(rows):
         yield ("," if position else "") + json.dumps(row, ensure_ascii=False)
     yield "]}"
 
 
-def json_response(about: dict, rows: Iterable[dict], *, request) -> StreamingHttpResponse:
-    """``about`` (``{"consultation": {...}}`` or ``{"plan": {...}}``), ``generated_at`` and the rows."""
+def json_response(about: dict, rows: Iterable[dict], *, request, key: str = "contributions") -> StreamingHttpResponse:
+    """``about`` (``{"consultation": {...}}`` or ``{"plan": {...}}``), ``generated_at`` and
+    the rows under ``key``."""
     return StreamingHttpResponse(
-        _streamed(_json_chunks(about, rows), request), content_type="application/json; charset=utf-8"
+        _streamed(_json_chunks(about, rows, key), request), content_type="application/json; charset=utf-8"
     )

@@ -43,16 +43,27 @@ class DiscussionHost:
     - ``search_facets() -> dict | None``: what search documents of its contributions
       share with it (``title``, ``url``, ``language``; optionally ``kind``, ``plan``,
       ``plan_title``, ``consultation``, ``consultation_title``, ``territories``,
-      ``ogp_values``, ``sections``, ``responder``, ``facets``), or None while it is not
-      public.
+      ``ogp_values``, ``sections``, ``responder``, and ``facets``: values of facets the
+      host's app registers, ``{field: [values]}``), or None while it is not public.
     - ``contribution_url(contribution, request=None) -> str``: where a contribution is read.
 
     Optional, with the defaults here: its sections, pre-moderation, the follow
     button's words, what mail calls it, whether the government's responses are the
-    headline now, and the window whose opening and closing live readers are told of.
+    headline now, the window whose opening and closing live readers are told of, the
+    reactions it offers, whether people write through its own forms rather than the
+    discussion's, and how a contribution is rendered for it (the page's markup, which
+    live readers receive).
     """
 
     discussion_premoderated: bool = False
+    #: The reactions people may give (``discussions.models.ReactionKind`` values).
+    discussion_reaction_kinds: tuple[str, ...] = ("support", "disagree")
+    #: True when contributions come only through the host's own forms and services (a
+    #: hearing's questions, with their own limits): the discussion's generic post, reply
+    #: and edit views then refuse it. Withdrawing, reacting and reporting stay.
+    discussion_own_forms: bool = False
+    #: The template a contribution is rendered with, on the page and for live readers.
+    discussion_fragment_template: str = "discussions/includes/contribution.html"
 
     @property
     def discussion_noun(self) -> str:
@@ -78,6 +89,16 @@ class DiscussionHost:
     def discussion_window(self) -> tuple[datetime | None, datetime | None]:
         """(opens, closes): live readers are told when either comes."""
         return None, None
+
+    def discussion_fragment_context(self, contribution) -> dict:
+        """What the fragment template needs beside the contribution (what the host keeps
+        about it), for live readers; empty by default."""
+        return {}
+
+    def search_contribution_facets(self, contributions: list) -> dict[int, dict[str, list[str]]]:
+        """Values of the host's own facets that differ from one contribution to another
+        (a hearing question's status), by contribution id; none by default."""
+        return {}
 
     def is_visible_to(self, user, session=None) -> bool:
         raise NotImplementedError

@@ -15,7 +15,8 @@ sector        a sector code (``civil_society``, ``citizen``, …) or blank
 territory     a territory's slug or name (accents and case ignored) or blank
 created_at    required; ISO 8601. A value without offset is in the site's time zone
               (America/Lima)
-channel       optional; ``workshop``, ``paper``, ``radio`` or ``web``
+channel       optional; ``workshop``, ``paper``, ``radio``, ``phone``, ``whatsapp``,
+              ``social_media`` or ``web``
 ============  =========================================================================
 
 The channel of a row is its own ``channel`` cell when not blank, otherwise the

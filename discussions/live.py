@@ -3,8 +3,8 @@
 The event row — which contribution, what kind of change, the event before it — is
 written inside the caller's transaction. After the commit, outside the transaction and
 its lock, the contribution is rendered as the page shows it now, for an anonymous
-reader and for a signed-in participant who is not its author, and sent to the
-discussion's channel-layer group. A reader who missed a broadcast (a dropped
+reader and for a signed-in participant who is not its author, in each of the site's
+languages, and sent to the discussion's channel-layer group. A reader who missed a broadcast (a dropped
 connection, a restarted worker, Redis down) asks for the events after the last one it
 saw, and gets each of those contributions as it is *now*: text withdrawn, removed,
 edited or anonymised since is never replayed. Held contributions produce no public
@@ -25,7 +25,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from . import hosts
 from .models import Contribution, DiscussionEvent
@@ -116,8 +116,22 @@ class _Renderer:
             "live_fragment": True,
             # No token on purpose: each reader's page adds its own (discussion-live.js).
             "csrf_token": "NOTPROVIDED",
+            **self.host.discussion_fragment_context(contribution),
         }
-        return render_to_string("discussions/includes/contribution.html", context).strip()
+        return render_to_string(self.host.discussion_fragment_template, context).strip()
+
+    def renderings(self, contribution: Contribution) -> dict:
+        """``html`` and ``html_participant`` in the site's default language, and the same
+        in each other language under ``languages``: each reader gets their page's."""
+        rendered = {}
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                rendered[code] = {
+                    "html": self.html(contribution, Viewer.public()),
+                    "html_participant": self.html(contribution, Viewer.participant()),
+                }
+        default = rendered.pop(settings.LANGUAGE_CODE)
+        return {**default, "languages": rendered}
 
     def contribution(self, contribution: Contribution) -> dict:
         if contribution.pk not in self._cache:
@@ -129,8 +143,7 @@ class _Renderer:
                 "section": contribution.section_anchor,
                 "support": contribution.support_count,
                 "disagree": contribution.disagree_count,
-                "html": self.html(contribution, Viewer.public()),
-                "html_participant": self.html(contribution, Viewer.participant()),
+                **self.renderings(contribution),
             }
         return self._cache[contribution.pk]
 

@@ -19,10 +19,16 @@ from core.models import Sector, organisation_besides
 
 
 class Channel(models.TextChoices):
+    """How a contribution reached the government: written on the site, or gathered
+    elsewhere and entered or imported by staff."""
+
     WEB = "web", _("Web")
     WORKSHOP = "workshop", _("Workshop")
     PAPER = "paper", _("Paper form")
     RADIO = "radio", _("Radio")
+    PHONE = "phone", _("Phone call")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    SOCIAL_MEDIA = "social_media", _("Social media")
 
 
 class Status(models.TextChoices):

@@ -42,14 +42,27 @@ facets.register(
 
 
 def _targets(contributions: list[Contribution]) -> dict[tuple[int, str], dict]:
-    """What each contribution's (public) host shares with its documents, by (ct, object_pk)."""
+    """What each contribution's (public) host shares with its documents, by (ct, object_pk),
+    with the host's own facets of each contribution under ``contribution_facets``."""
     found = {}
     for content_type_id, object_pk in {(c.content_type_id, c.object_pk) for c in contributions}:
         host = hosts.host_of(content_type_id, object_pk)
         shared = host.search_facets() if host is not None else None
         if shared is not None:
-            found[(content_type_id, object_pk)] = shared
+            own = [c for c in contributions if (c.content_type_id, c.object_pk) == (content_type_id, object_pk)]
+            found[(content_type_id, object_pk)] = {
+                **shared,
+                "contribution_facets": host.search_contribution_facets(own),
+            }
     return found
+
+
+def _facets(contribution: Contribution, shared: dict) -> dict[str, list[str]]:
+    """The host's facets, and this contribution's own values of them."""
+    values = {name: list(listed) for name, listed in shared.get("facets", {}).items()}
+    for name, listed in shared["contribution_facets"].get(contribution.pk, {}).items():
+        values[name] = [*values.get(name, []), *listed]
+    return values
 
 
 def _shared(shared: dict) -> dict:
@@ -80,6 +93,7 @@ def _contribution_document(contribution: Contribution, shared: dict) -> Document
         response_status=contribution.response_status,
         channel=contribution.channel,
         section=shared.get("sections", {}).get(contribution.section_anchor, ""),
+        facets=_facets(contribution, shared),
         **_shared(shared),
     )
 
@@ -100,6 +114,7 @@ def _response_document(contribution: Contribution, shared: dict, answered: Docum
         channel=contribution.channel,
         section=answered.section,
         context=f"{answered.author}: {Truncator(answered.text).chars(CONTEXT_LENGTH)}",
+        facets=_facets(contribution, shared),
         **_shared(shared),
     )
 

@@ -222,6 +222,8 @@ def contribution_edit(*, contribution: Contribution, editor, text: str, session=
         raise rules.not_found()
     if not rules.is_author(editor, contribution):
         raise NotAllowed(_("Only its author can edit a contribution."))
+    if host.discussion_own_forms:
+        raise NotAllowed(_("This contribution can no longer be edited."))
     _check_may_write(host, editor, session)
     if not contribution.is_visible:
         raise NotAllowed(_("This contribution can no longer be edited."))
@@ -285,7 +287,7 @@ def reaction_set(*, contribution: Contribution, user, kind: str | None, session=
         raise NotAllowed(_("You cannot react to your own contribution."))
     if kind is None:
         Reaction.objects.filter(contribution=contribution, user=user).delete()
-    elif kind in ReactionKind.values:
+    elif kind in ReactionKind.values and kind in contribution.content_object.discussion_reaction_kinds:
         Reaction.objects.update_or_create(contribution=contribution, user=user, defaults={"kind": kind})
     else:
         raise Refused(_("Unknown reaction."))

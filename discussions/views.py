@@ -58,6 +58,11 @@ def _refused(request, refusal: Refused, *, host=None, text: str = ""):
     )
 
 
+def _own_forms_refusal(host) -> NotAllowed:
+    """A host whose contributions come through its own forms (see ``DiscussionHost``)."""
+    return NotAllowed(_("This page takes contributions through its own form."))
+
+
 def _safe_next(request, host) -> str:
     """The page the participant posted from (a translation, perhaps), or the discussion's page."""
     wanted = request.POST.get("next", "")
@@ -73,8 +78,10 @@ def _back_to(request, contribution: Contribution, host) -> HttpResponseRedirect:
 @require_POST
 def post(request):
     host = _host_for(request, request.POST.get("content_type", ""), request.POST.get("object_pk", ""))
-    form = ContributionForm(host, data=request.POST, allow_official=rules.can_reply_officially(request.user))
     text = request.POST.get("comment", "")
+    if host.discussion_own_forms:
+        return _refused(request, _own_forms_refusal(host), host=host, text=text)
+    form = ContributionForm(host, data=request.POST, allow_official=rules.can_reply_officially(request.user))
     if form.security_errors():
         return _refused(
             request,
@@ -129,7 +136,7 @@ def post(request):
 def reply(request, pk):
     """The reply form on its own page, for readers without JavaScript."""
     parent, host = _contribution_for(request, pk)
-    if not parent.is_visible:
+    if not parent.is_visible or host.discussion_own_forms:
         raise Http404(_("This contribution is not available."))
     refusal = rules.write_refusal(request.user, host, request.session)
     form = ContributionForm(
@@ -152,6 +159,8 @@ def reply(request, pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 def edit(request, pk):
     contribution, host = _contribution_for(request, pk)
+    if host.discussion_own_forms:
+        return _refused(request, _own_forms_refusal(host), host=host, text=request.POST.get("comment", ""))
     if request.method == "POST":
         form = EditForm(request.POST)
         if form.is_valid():

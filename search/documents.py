@@ -26,6 +26,12 @@ KINDS = {
 }
 
 
+def register_kind(kind: str, label) -> None:
+    """A kind of document of an app's own (a public hearing's questions and answers),
+    labelled in the "type" facet after the others; from an app's ``search_documents.py``."""
+    KINDS.setdefault(kind, label)
+
+
 #: Fields that hold codes or ids, filterable as they are (the facets choose among them).
 KEYWORD_FIELDS = (
     "kind",

@@ -37,6 +37,10 @@ EMBEDDED_DIFFERS = {
     "tests/accounts/test_throttling.py": "limits counted in the local-memory cache",
     "tests/browser/test_journeys.py": "the site as `make run` serves it",
     "tests/browser/test_live.py": "live updates through the in-memory channel layer",
+    "tests/hearings/test_live.py": "a hearing's live queue through the in-memory channel layer",
+    "tests/hearings/test_questions.py": "SQLite's locking instead of advisory locks",
+    "tests/hearings/test_demo.py": "`make run`: the demo's hearings on SQLite",
+    "tests/browser/test_hearings.py": "a hearing's live queue through the in-memory channel layer",
 }
 _not_run: Counter = Counter()
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "discussions",
     "forum",
     "budgets",
+    "hearings",
     "search",
     "demo",
     "django.contrib.admin",
@@ -364,6 +365,19 @@ BUDGETS_DNI_KEY = env_str("BUDGETS_DNI_KEY")
 BUDGETS_PROPOSALS_PER_DAY = env_int("BUDGETS_PROPOSALS_PER_DAY", 5)
 #: Wrong or already-used DNIs a voter may give in an hour before the voting form pauses.
 BUDGETS_DNI_ATTEMPTS_PER_HOUR = env_int("BUDGETS_DNI_ATTEMPTS_PER_HOUR", 5)
+# --- Public hearings -----------------------------------------------------------------
+#: Questions are short: a hearing answers many in little time.
+HEARINGS_QUESTION_MAX_LENGTH = env_int("HEARINGS_QUESTION_MAX_LENGTH", 500)
+#: Questions one participant may ask in an hour (all hearings together).
+HEARINGS_QUESTIONS_PER_HOUR = env_int("HEARINGS_QUESTIONS_PER_HOUR", 5)
+#: Video players a hearing page may show in a frame, once the reader asks for one: only
+#: that page's Content-Security-Policy names the host, in frame-src (hearings/video.py).
+HEARINGS_VIDEO_FRAME_SOURCES = env_list(
+    "HEARINGS_VIDEO_FRAME_SOURCES",
+    ["https://www.youtube-nocookie.com", "https://player.vimeo.com", "https://www.facebook.com"],
+)
+#: Reminders about written answers start this many days before their deadline.
+HEARINGS_REMINDER_DAYS = env_int("HEARINGS_REMINDER_DAYS", 5)
 
 # --- Serving -------------------------------------------------------------------------
 # Each ASGI process runs at most HTTP_CONCURRENT_REQUESTS requests at once (0: no limit);

@@ -1,25 +1,117 @@
-/* Cocrea: the live layer of a discussion. No framework, no build step.
-   The page works without it; this only adds what arrives while reading. */
+/* Cocrea: the live layer of discussions. No framework, no build step.
+
+   1. window.cocreaLive: one live connection to a discussion
+   (/ws/discussions/<app>.<model>.<pk>/), shared by every page that listens to one — a
+   discussion, and pages of hosts with their own markup (a hearing's queue, its
+   projection and text-only views), which load this file before their own.
+
+   It reconnects with back-off and, on each (re)connection, asks for the events after the
+   last one it saw; it notices an event whose predecessor never came (the live layer lost
+   it) and asks for what came before; its heartbeat says how far it got, so what the
+   layer lost at the very end comes too, and a heartbeat left unanswered for 10 s opens
+   a new connection. Each event is handed to the page once, in order of arrival.
+
+   window.cocreaLive({url, lastEvent, heartbeatSeconds, onMessage, onReaders, onStatus})
+     onMessage(message): an event of the discussion ("contribution.created", …)
+     onReaders(count):   how many people read it (null: unknown, or disconnected)
+     onStatus(state):    "connected", "reconnecting" or "reload" (too much was missed)  */
+(function () {
+  "use strict";
+  window.cocreaLive = function (options) {
+    if (!("WebSocket" in window)) return null;
+    var lastEvent = options.lastEvent || 0;
+    var heartbeatSeconds = options.heartbeatSeconds || 30;
+    var onMessage = options.onMessage || function () {};
+    var onReaders = options.onReaders || function () {};
+    var onStatus = options.onStatus || function () {};
+    // Events already handled past lastEvent (one arrived before its predecessor): a
+    // catch-up sends them again, and they must not count twice.
+    var handled = {};
+    var catchingUp = false;
+    var unanswered = null;
+    var socket = null, backoff = 1000, heartbeat = null, stopped = false;
+
+    function send(message) {
+      if (socket && socket.readyState === 1) socket.send(JSON.stringify(message));
+    }
+    // Move the mark over events handled early whose predecessor has now come.
+    function advance() {
+      var moved = true;
+      while (moved) {
+        moved = false;
+        Object.keys(handled).forEach(function (id) {
+          if (handled[id] === lastEvent) { lastEvent = Number(id); delete handled[id]; moved = true; }
+        });
+      }
+    }
+    function handle(message) {
+      if (typeof message.id === "number") {
+        if (message.id <= lastEvent || handled[message.id] !== undefined) return;  // seen already
+        if (typeof message.previous === "number" && message.previous > lastEvent) {
+          // An event whose predecessor never came: the live layer lost something (Redis
+          // restarted, say). Handle it, remember it, and ask for what came before.
+          handled[message.id] = message.previous;
+          if (!catchingUp) { catchingUp = true; send({ type: "catch_up", after: lastEvent }); }
+        } else {
+          lastEvent = message.id;
+          advance();
+        }
+      }
+      switch (message.type) {
+        case "caught_up": catchingUp = false; break;
+        case "pong": window.clearTimeout(unanswered); unanswered = null; onReaders(message.readers); break;
+        case "hello": onReaders(message.readers); break;
+        case "reload": catchingUp = true; onStatus("reload"); break;  // only a reload helps now
+        case "event.skipped": break;
+        default: onMessage(message);
+      }
+    }
+    function connect() {
+      var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+      // Contributions arrive rendered in the language of this page.
+      var language = "?lang=" + encodeURIComponent(document.documentElement.lang || "");
+      socket = new WebSocket(scheme + window.location.host + options.url + language);
+      socket.onopen = function () {
+        backoff = 1000;
+        onStatus("connected");
+        catchingUp = true;
+        send({ type: "catch_up", after: lastEvent });
+        heartbeat = window.setInterval(function () {
+          send({ type: "ping", after: lastEvent });
+          if (unanswered === null) unanswered = window.setTimeout(function () { socket.close(); }, 10000);
+        }, heartbeatSeconds * 1000);
+      };
+      socket.onmessage = function (event) { handle(JSON.parse(event.data)); };
+      socket.onclose = function (event) {
+        window.clearInterval(heartbeat);
+        window.clearTimeout(unanswered);
+        unanswered = null;
+        onReaders(null);
+        if (stopped || event.code === 4404) return;
+        onStatus("reconnecting");
+        window.setTimeout(connect, backoff + Math.random() * 1000);
+        backoff = Math.min(backoff * 2, 30000);
+      };
+    }
+    window.addEventListener("pagehide", function () { stopped = true; if (socket) socket.close(); });
+    connect();
+    return { lastEvent: function () { return lastEvent; } };
+  };
+})();
+/* 2. A discussion's page: what arrives while reading lands in its thread. The page
+   works without it; this only adds what arrives while reading. */
 (function () {
   "use strict";
   var section = document.querySelector("[data-live-url]");
   var messagesNode = document.getElementById("live-messages");
-  if (!section || !messagesNode || !("WebSocket" in window)) return;
+  if (!section || !messagesNode || !window.cocreaLive || !("WebSocket" in window)) return;
   var text = JSON.parse(messagesNode.textContent);
-  var lastEvent = parseInt(section.getAttribute("data-last-event"), 10) || 0;
-  var heartbeatSeconds = parseInt(section.getAttribute("data-heartbeat"), 10) || 30;
-  // Events already handled past lastEvent (one arrived before its predecessor): a
-  // catch-up sends them again, and they must not count twice.
-  var handled = {};
-  var catchingUp = false;
-  var unanswered = null;
   var participant = section.hasAttribute("data-participant");
   var statusNode = section.querySelector("[data-live-status]");
   var announcer = section.querySelector("[data-live-announcer]");
   var readersNode = section.querySelector("[data-readers]");
   var pendingButton = section.querySelector("[data-live-pending]");
   var pending = [];
-  var socket = null, backoff = 1000, heartbeat = null, stopped = false;
 
   function fill(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
@@ -151,72 +243,29 @@
     section.querySelectorAll(".reactions button").forEach(function (button) { button.disabled = true; });
     announce(text.closed);
   }
-  // Move the mark over events handled early whose predecessor has now come.
-  function advance() {
-    var moved = true;
-    while (moved) {
-      moved = false;
-      Object.keys(handled).forEach(function (id) {
-        if (handled[id] === lastEvent) { lastEvent = Number(id); delete handled[id]; moved = true; }
-      });
-    }
-  }
   function handle(message) {
-    if (typeof message.id === "number") {
-      if (message.id <= lastEvent || handled[message.id] !== undefined) return;  // seen already
-      if (typeof message.previous === "number" && message.previous > lastEvent) {
-        // An event whose predecessor never came: the live layer lost something (Redis
-        // restarted, say). Handle it, remember it, and ask for what came before.
-        handled[message.id] = message.previous;
-        if (!catchingUp) { catchingUp = true; socket.send(JSON.stringify({ type: "catch_up", after: lastEvent })); }
-      } else {
-        lastEvent = message.id;
-        advance();
-      }
-    }
     switch (message.type) {
-      case "caught_up": catchingUp = false; break;
-      case "pong": window.clearTimeout(unanswered); unanswered = null; showReaders(message.readers); break;
-      case "hello": showReaders(message.readers); break;
       case "contribution.created": created(message); break;
       case "contribution.updated": update(message); break;
       case "reaction.changed": react(message); break;
       case "discussion.closed": closed(); break;
       case "discussion.opened": status(text.opened); break;
       case "discussion.reloaded": status(text.reload); break;  // many arrived at once (an import)
-      case "reload": catchingUp = true; status(text.reload); break;  // only a reload helps now
     }
   }
-  function connect() {
-    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + window.location.host + section.getAttribute("data-live-url"));
-    socket.onopen = function () {
-      backoff = 1000;
-      status("");
-      catchingUp = true;
-      socket.send(JSON.stringify({ type: "catch_up", after: lastEvent }));
-      // The heartbeat says how far this page got: what the live layer lost is sent then.
-      // A connection that does not answer it within 10 s is closed and opened again.
-      heartbeat = window.setInterval(function () {
-        socket.send(JSON.stringify({ type: "ping", after: lastEvent }));
-        if (unanswered === null) unanswered = window.setTimeout(function () { socket.close(); }, 10000);
-      }, heartbeatSeconds * 1000);
-    };
-    socket.onmessage = function (event) { handle(JSON.parse(event.data)); };
-    socket.onclose = function (event) {
-      window.clearInterval(heartbeat);
-      window.clearTimeout(unanswered);
-      unanswered = null;
-      showReaders(null);
-      if (stopped || event.code === 4404) return;
-      status(text.reconnecting);
-      window.setTimeout(connect, backoff + Math.random() * 1000);
-      backoff = Math.min(backoff * 2, 30000);
-    };
-  }
   pendingButton.addEventListener("click", flushPending);
-  window.addEventListener("pagehide", function () { stopped = true; if (socket) socket.close(); });
-  connect();
+  window.cocreaLive({
+    url: section.getAttribute("data-live-url"),
+    lastEvent: parseInt(section.getAttribute("data-last-event"), 10) || 0,
+    heartbeatSeconds: parseInt(section.getAttribute("data-heartbeat"), 10) || 30,
+    onMessage: handle,
+    onReaders: showReaders,
+    onStatus: function (state) {
+      if (state === "connected") status("");
+      else if (state === "reconnecting") status(text.reconnecting);
+      else if (state === "reload") status(text.reload);
+    }
+  });
 })();
 
 /* Reply and report in place: the link's own page (for readers without JavaScript) is

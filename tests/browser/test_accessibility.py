@@ -59,6 +59,17 @@ def _demo_urls() -> dict:
     closed = ConsultationPage.objects.live().get(slug=CLOSED_SLUG)
     urls["es"]["consultation (closed)"] = closed.url
     urls["es"]["statistics (closed)"] = f"{closed.url}statistics/"
+    from hearings.models import HearingIndexPage, HearingPage
+
+    past, upcoming = HearingPage.objects.live().order_by("starts_at")
+    urls["es"] |= {  # the demo hearings are in Spanish only
+        "hearings": HearingIndexPage.objects.live().get().url,
+        "hearing (held)": past.url,
+        "hearing (upcoming)": upcoming.url,
+        "hearing statistics": f"{past.url}statistics/",
+        "hearing projection": f"{upcoming.url}proyeccion/",
+        "hearing text only": f"{past.url}texto/",
+    }
     return urls
 
 
@@ -104,8 +115,14 @@ ANONYMOUS_PAGES = [
     "forum topic",
     "forum about",
     "forum meeting",
+    "hearings",
+    "hearing (held)",
+    "hearing (upcoming)",
+    "hearing statistics",
+    "hearing projection",
+    "hearing text only",
 ]
-PARTICIPANT_PAGES = ["consultation (open)", "profile"]
+PARTICIPANT_PAGES = ["consultation (open)", "profile", "hearing (upcoming)"]
 
 
 @pytest.mark.parametrize("page_type", ANONYMOUS_PAGES)
@@ -123,7 +140,10 @@ async def test_page_for_a_participant_has_no_serious_accessibility_violation(
     open_page, demo_urls, demo_participant, page_type
 ):
     for language in LANGUAGES:
-        page = await open_page(demo_urls[language][page_type], as_participant=demo_participant)
+        path = demo_urls[language].get(page_type)
+        if path is None:  # the demo hearings have no English translation
+            continue
+        page = await open_page(path, as_participant=demo_participant)
         if page_type == "consultation (open)":
             await expect(page.locator("textarea[name=comment]")).to_be_visible()
         await _assert_accessible(page, f"{language} {page_type} (participant)")

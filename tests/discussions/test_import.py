@@ -169,7 +169,8 @@ def test_every_invalid_row_is_reported_by_line_and_nothing_is_imported(consultat
         "citizen, international",
         "line 7: unknown territory “Arequipa”",
         "line 8: bad date “14/03/2025”",
-        "line 9: unknown channel “whatsapp”; valid channels: web, workshop, paper, radio",
+        "line 9: unknown channel “telegrama”; valid channels: web, workshop, paper, radio, phone, whatsapp, "
+        "social_media",
         "line 10: ref “loop-a” is in a reply cycle: loop-a → loop-b → loop-a",
         "line 11: ref “loop-b” is in a reply cycle: loop-b → loop-a → loop-b",
     ]:

@@ -4,7 +4,7 @@ The upstream worker stops with an error when it cannot read its queue, so a Post
 restart would leave the site without a task worker (no indexing, no notification mail)
 until someone notices. This one waits and tries again, with a growing delay up to
 ``MAX_DELAY`` seconds, and logs each outage once. It also schedules the daily pruning of
-old live events.
+old live events and the daily reminders of hearings' written answers.
 """
 
 import logging
@@ -14,6 +14,7 @@ from django.db import InterfaceError, OperationalError, close_old_connections
 from django_tasks_db.management.commands import db_worker as upstream
 
 from discussions.tasks import schedule_pruning
+from hearings.tasks import schedule_reminders
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ class Command(upstream.Command):
 
     def handle(self, *args, **options):
         schedule_pruning()  # old live events go once a day, while a worker runs
+        schedule_reminders()  # reminders of a hearing's written answers, every morning
         # Upstream's handle() makes its worker from the module's ``Worker``: this one, here.
         original = upstream.Worker
         upstream.Worker = ResilientWorker
