@@ -132,6 +132,7 @@ test-embedded: install messages axe vnu
 BENCHMARKS = "render_discussion $(if $(QUICK),--quick)" \
 	"throughput $(if $(QUICK),--quick)" \
 	"live_fanout $(if $(QUICK),--quick --layer pubsub)" \
+	$(if $(QUICK),,"hearings") \
 	"search_engines $(if $(QUICK),--quick)" \
 	"load $(if $(QUICK),--quick)"
 

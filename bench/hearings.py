@@ -29,12 +29,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from bench import harness, live_fanout
 
-BENCH_DATABASE = "cocrea_bench_hearings"
-REDIS_PREFIX = "cocrea-bench-hearings"
 PARTICIPANTS = 4
 CONNECT_CONCURRENCY = 50
 GRACE_SECONDS = 10
@@ -65,23 +61,20 @@ def main() -> None:
     database_url, redis_url = os.environ.get("DATABASE_URL", ""), os.environ.get("REDIS_URL", "")
     if not database_url.startswith(("postgres://", "postgresql://")) or not redis_url:
         sys.exit(
-            "bench/hearings.py needs the real services: DATABASE_URL=postgres://… and REDIS_URL "
+            "bench.hearings needs the real services: DATABASE_URL=postgres://… and REDIS_URL "
             "(run `make services-up`, then `source services/load-env.sh`)."
         )
     harness.raise_file_limit(options.clients + 512)
-    database = harness.BenchDatabase(database_url, BENCH_DATABASE).create()
+    database = harness.BenchDatabase(database_url, harness.database_name("hearings")).create(migrated=True)
     try:
+        # Production's settings, as the site runs (live_fanout's), on the layer asked for.
         os.environ.update(
             {
-                "DJANGO_SETTINGS_MODULE": "cocrea.settings.test",
-                "DATABASE_URL": database.url,
-                "SECRET_KEY": secrets.token_urlsafe(40),
-                "ALLOWED_HOSTS": "127.0.0.1,localhost",
-                "REDIS_PREFIX": REDIS_PREFIX,
+                **harness.production_environment(database, redis_url, os.environ.get("SEARCH_URL", "")),
                 "DISCUSSIONS_POSTS_PER_MINUTE": str(live_fanout.POSTS_PER_MINUTE),
                 "HEARINGS_QUESTIONS_PER_HOUR": str(live_fanout.POSTS_PER_MINUTE),
+                # Pages created here stay out of OpenSearch.
                 "SEARCH_ENGINE": "database",
-                "LOG_LEVEL": "WARNING",
                 "CHANNEL_LAYER": options.layer,
             }
         )
@@ -141,7 +134,7 @@ def prepare_site(actions: int) -> Site:
     from hearings import services
     from hearings.models import HearingIndexPage, HearingPage, HearingTopic
 
-    print(f"Migrating {BENCH_DATABASE}…", flush=True)
+    print("Migrating…", flush=True)
     call_command("migrate", verbosity=0, interactive=False)
     now = timezone.now()
     plan = harness.action_plan("Plan de prueba de audiencias", "plan-audiencias", 2025)
