@@ -1,7 +1,7 @@
 """Judged relevance: a resident's query finds the proposal it is about.
 
 All 80 Decide Madrid proposals and their 5,633 comments imported into one consultation
-with ``manage.py import_contributions`` (``bench/search_relevance.py``); 40 queries
+with ``manage.py import_contributions`` (``tests/search_relevance.py``); 40 queries
 judged by hand against the proposal each should find (``judged_queries.csv``, with why).
 Both engines must put the proposal in the first ten hits of the search API for nine
 queries in ten, and OpenSearch must rank at least as well as the database engine.
@@ -18,12 +18,11 @@ from django.db import connection, transaction
 from django.test import override_settings
 from django.urls import reverse
 
-from bench import search_relevance
 from discussions.importing import import_prefix
 from discussions.models import Contribution
 from search import indexing
 from search.engines import database_engine
-from tests import decide_madrid
+from tests import decide_madrid, search_relevance, site
 
 pytestmark = [
     pytest.mark.django_db,
@@ -37,13 +36,12 @@ SUCCESS_AT_10 = 0.9
 def imported(django_db_setup, django_db_blocker, tmp_path_factory):
     """Contribution id → its row's reference in the import file; the database engine's
     documents written."""
-    from demo.site import ensure_home_page
     from tests.consultations.factories import ActionPlanPageFactory, ConsultationPageFactory, PlanIndexPageFactory
 
     path = tmp_path_factory.mktemp("madrid") / "madrid.csv"
     path.write_text(search_relevance.import_csv().getvalue(), encoding="utf-8")
     with django_db_blocker.unblock(), transaction.atomic():
-        plan = ActionPlanPageFactory(parent=PlanIndexPageFactory(parent=ensure_home_page()))
+        plan = ActionPlanPageFactory(parent=PlanIndexPageFactory(parent=site.home_page()))
         consultation = ConsultationPageFactory(parent=plan, title="Propuestas ciudadanas de Madrid")
         call_command("import_contributions", str(consultation.pk), str(path), "--skip-invalid", stdout=io.StringIO())
         if connection.vendor == "postgresql":
