@@ -6,6 +6,8 @@ from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 
+from core.pages import children_in_language
+
 from . import rules
 from .models import (
     Ballot,
@@ -99,9 +101,11 @@ def phase_counts(process: BudgetProcessPage) -> dict:
 
 
 def editions_under(page) -> list[BudgetProcessPage]:
-    """The public editions below ``page`` (a home page), the most recent first, each with
-    its phase; those in follow-up after the others."""
-    editions = list(BudgetProcessPage.objects.descendant_of(page).live().public().order_by("-voting_opens_at"))
+    """The public editions below ``page`` (a home page) — its original's where they have no
+    translation yet — the most recent first; those in follow-up after the others."""
+    editions = children_in_language(
+        page, BudgetProcessPage.objects.live().public().order_by("-voting_opens_at"), descendants=True
+    )
     return sorted(editions, key=lambda edition: edition.phase == Phase.FOLLOW_UP)
 
 

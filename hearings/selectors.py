@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page
 
+from core.pages import children_in_language, in_language
 from discussions import live
 from discussions.models import Reaction, ReactionKind, Status
 from discussions.selectors import Node, Viewer, node_for
@@ -37,11 +38,7 @@ def public_hearings():
 
 def _in_locale(pages, locale: Locale) -> list[HearingPage]:
     """Each hearing once: in ``locale`` where translated, else in the default language."""
-    chosen: dict = {}
-    for page in pages.filter(locale__in={locale.pk, Locale.get_default().pk}):
-        if page.translation_key not in chosen or page.locale_id == locale.pk:
-            chosen[page.translation_key] = page
-    return list(chosen.values())
+    return in_language(pages.filter(locale__in={locale.pk, Locale.get_default().pk}), locale)
 
 
 @dataclass
@@ -75,11 +72,11 @@ def hearings_listing(locale: Locale, *, index: Page | None = None, now: datetime
     """Hearings happening now, upcoming (soonest first) and past (latest first)."""
     now = now or timezone.now()
     pages = public_hearings()
-    if index is not None:
-        pages = pages.descendant_of(index)
     if recent_days is not None:
         pages = pages.filter(ends_at__gte=now - timedelta(days=recent_days))
-    hearings = _in_locale(pages, locale)
+    # Below ``index`` and below its original, until it is translated: an English home page
+    # lists the Spanish hearings not translated yet.
+    hearings = _in_locale(pages, locale) if index is None else children_in_language(index, pages, descendants=True)
     _pending_counts(hearings)
     by_status: dict[str, list[HearingPage]] = {status: [] for status in HearingStatus}
     for page in hearings:
@@ -96,7 +93,9 @@ def hearings_for_home(home: Page) -> HearingListing:
 
 
 def hearing_index_of(home: Page) -> HearingIndexPage | None:
-    return HearingIndexPage.objects.child_of(home).live().public().first()
+    """The hearings index under this home page, or its original's until it is translated."""
+    indexes = children_in_language(home, HearingIndexPage.objects.live().public().order_by("path"))
+    return indexes[0] if indexes else None
 
 
 def hearings_for_feeds(locale: Locale, limit: int = 50) -> list[HearingPage]:

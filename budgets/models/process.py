@@ -25,6 +25,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
+from core.pages import ReadersLanguageMixin
+
 RICH_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4"]
 
 
@@ -123,7 +125,7 @@ class ProcessForm(WagtailAdminPageForm):
         return cleaned
 
 
-class BudgetProcessPage(RoutablePageMixin, Page):
+class BudgetProcessPage(RoutablePageMixin, ReadersLanguageMixin, Page):
     """One edition of the participatory budget ("Presupuesto Participativo 2027")."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_FEATURES)

@@ -27,7 +27,7 @@ from wagtail.models import Locale, Page
 from wagtail.search import index
 
 from core.admin_widgets import DocumentChooser
-from core.pages import page_visible_to
+from core.pages import ReadersLanguageMixin, page_visible_to
 from discussions import hosts
 from discussions.errors import NotAllowed
 from discussions.models import Status
@@ -45,7 +45,7 @@ class HearingStatus(models.TextChoices):
     ENDED = "ended", pgettext_lazy("hearing status", "Held")
 
 
-class HearingIndexPage(Page):
+class HearingIndexPage(ReadersLanguageMixin, Page):
     """Every public hearing, upcoming and past."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_FEATURES)
@@ -65,7 +65,7 @@ class HearingIndexPage(Page):
 
 
 @hosts.register
-class HearingPage(hosts.DiscussionHost, RoutablePageMixin, Page):
+class HearingPage(hosts.DiscussionHost, RoutablePageMixin, ReadersLanguageMixin, Page):
     """A public accountability hearing (*audiencia pública de rendición de cuentas*).
 
     Its questions are contributions to its discussion (see :mod:`hearings.models.questions`).

@@ -345,3 +345,14 @@ def test_ballot_pages_after_voting_closes_say_so(signed_in, voting, candidates):
         soup = page(signed_in.get(url(voting, "ballot")))
 
     assert "La votación se cerró el" in text(soup.select_one(".notice"))
+
+
+def test_the_english_home_page_lists_an_edition_not_yet_translated_under_its_english_address(client, home_page, voting):
+    english_home(home_page)
+    english_path = "/en/" + voting.url.split("/", 2)[2]  # the same page under /en/
+
+    home = BeautifulSoup(client.get("/en/").content, "html.parser")  # the English home page's address
+
+    card = home.select_one(f".home-budgets a[href='{english_path}']")
+    assert card is not None and card.get_text(strip=True) == voting.title
+    assert client.get(english_path).status_code == 200

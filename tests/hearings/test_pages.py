@@ -127,6 +127,21 @@ def test_the_home_page_the_index_and_the_feeds_list_announced_hearings_only(clie
         assert hearing.title in text and "Audiencia en borrador" not in text
 
 
+def test_the_english_home_page_lists_a_hearing_not_yet_translated_under_its_english_address(
+    client, home_page, hearing_index, hearing
+):
+    english_home(home_page)
+    english_path = "/en/" + hearing.url.split("/", 2)[2]  # the same page under /en/
+
+    home = _soup(client.get("/en/"))  # the English home page's address
+
+    heading = home.select_one("#hearings-heading a")
+    assert heading is not None and heading["href"] == "/en/" + hearing_index.url.split("/", 2)[2]
+    card = home.select_one(f".home-hearings a[href='{english_path}']")
+    assert card is not None and card.get_text(strip=True) == hearing.title
+    assert client.get(english_path).status_code == 200
+
+
 def test_the_calendar_has_each_announced_hearing_with_its_place_and_radio(client, hearing):
     response = client.get(reverse("hearings:calendar"))
 
