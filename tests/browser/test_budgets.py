@@ -74,7 +74,8 @@ def _move_to(edition, phase: str) -> None:
 
 
 def _evaluate(people) -> int:
-    """The technical team's verdicts (its admin screen is covered by the budgets' view tests)."""
+    """The technical team's verdicts, through the service (the admin's evaluation screen is
+    tested in tests/budgets/test_admin.py)."""
     from budgets.models import Proposal
     from budgets.services import proposals
 
@@ -93,8 +94,8 @@ def _evaluate(people) -> int:
 
 
 def _count_and_follow(people) -> int:
-    """Voting closes; the planning office counts and starts the follow-up (both buttons of
-    the edition's admin page, covered by the results' tests)."""
+    """Voting closes; the planning office counts (the admin's button is tested in
+    tests/budgets/test_results.py) and starts the follow-up, through the services."""
     from budgets.models import BudgetProcessPage
     from budgets.services import followup, results
 
