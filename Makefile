@@ -134,6 +134,7 @@ BENCHMARKS = "render_discussion $(if $(QUICK),--quick)" \
 	"live_fanout $(if $(QUICK),--quick --layer pubsub)" \
 	$(if $(QUICK),,"hearings") \
 	"search_engines $(if $(QUICK),--quick)" \
+	"budgets $(if $(QUICK),--quick)" \
 	"load $(if $(QUICK),--quick)"
 
 bench: install messages var/.static

@@ -1,16 +1,22 @@
-"""Background work of the participatory budget: counting, and mail after the commit."""
+"""Background work of the participatory budget: counting, mail after the commit, and
+rewriting an edition's search documents when its phase changes."""
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django_tasks import task
 
 from core.links import absolute_url
 from discussions.models import Follow, discussion_key
+from search import indexing
+from search.documents import key
 
-from .models import ProjectUpdate, Proposal, ResultRun, RunStatus
+from .models import BudgetProcessPage, ProjectUpdate, Proposal, ResultRun, RunStatus
 from .services import results
 
 
@@ -60,3 +66,30 @@ def notify_project_followers(update_id: int) -> int:
     recipients = [user.email for user in users if project.is_visible_to(user)]
     context = {"project": project, "update": update, "url": absolute_url(project.url)}
     return _mail("project_update", context, recipients)
+
+
+@task()
+def reindex_edition(process_id: int) -> int:
+    """Rewrite the search documents of an edition, its proposals, projects and comments
+    (their phase facet has just changed)."""
+    if not BudgetProcessPage.objects.filter(pk=process_id).exists():
+        return 0
+    indexing.queue([key("page", process_id)])
+    return 1
+
+
+def schedule_phase_reindex(process: BudgetProcessPage) -> int:
+    """With a worker (``TASKS_BACKEND=database``), rewrite the edition's documents at the
+    start of each phase still to come, once per start; without one, ``search_check``
+    (cron) repairs the phase. Returns how many were scheduled."""
+    if not reindex_edition.get_backend().supports_defer:
+        return 0
+    now, scheduled = timezone.now(), 0
+    for _phase, starts in process.phase_starts():
+        if starts <= now:
+            continue
+        marker = f"budgets:phase-reindex:{process.pk}:{starts.isoformat()}"
+        if cache.add(marker, 1, int((starts - now + timedelta(hours=1)).total_seconds())):
+            reindex_edition.using(run_after=starts).enqueue(process_id=process.pk)
+            scheduled += 1
+    return scheduled

@@ -200,6 +200,16 @@ class Proposal(hosts.DiscussionHost, models.Model):
             "language": self.process.locale.language_code,
             "territories": [self.territory.slug] if self.territory_id else [],
             "responder": self.process.title,
+            "facets": self.search_facet_values(),
+        }
+
+    def search_facet_values(self) -> dict[str, list[str]]:
+        """What the proposal and the comments on it are filtered by in search (the
+        province is the documents' own ``territories``)."""
+        return {
+            "budget_category": [self.category.slug],
+            "budget_phase": [self.process.phase],
+            "viability": [self.viability],
         }
 
     def contribution_url(self, contribution, request=None) -> str:

@@ -32,7 +32,9 @@
     if (button && button.name) data.set(button.name, button.value);
     var proposal = data.get("proposal");
     if (button) button.disabled = true;
-    fetch(form.action, {
+    /* Not form.action: the form's button is named "action", and a named control
+       shadows the form's property of the same name (form.action is the button). */
+    fetch(form.getAttribute("action"), {
       method: "POST",
       body: data,
       credentials: "same-origin",
@@ -53,7 +55,16 @@
         if (next) next.focus();
       })
       .catch(function () {
-        form.submit(); /* the page the server would have shown without JavaScript */
+        /* The page the server would have shown without JavaScript. form.submit() sends
+           no submitter: the button's name and value go in a hidden field. */
+        if (button && button.name) {
+          var field = document.createElement("input");
+          field.type = "hidden";
+          field.name = button.name;
+          field.value = button.value;
+          form.appendChild(field);
+        }
+        form.submit();
       });
   });
 })();
