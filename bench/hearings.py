@@ -346,13 +346,19 @@ def session_for(session_key: str, worker: harness.Worker, site: Site):
     response = session.get(f"{worker.origin}{site.hearing_url}", timeout=30)
     if response.status_code != 200 or settings.CSRF_COOKIE_NAME not in session.cookies:
         raise RuntimeError(f"GET {site.hearing_url} answered {response.status_code} without a CSRF cookie")
+    # Production marks both cookies Secure, which a cookie jar keeps off plain HTTP: send
+    # them ourselves on loopback, as live_fanout does.
+    session.csrf_token = session.cookies[settings.CSRF_COOKIE_NAME]
+    session.cookies.clear()
+    session.headers["Cookie"] = (
+        f"{settings.SESSION_COOKIE_NAME}={session_key}; {settings.CSRF_COOKIE_NAME}={session.csrf_token}"
+    )
     return session
 
 
 def _post(session, url: str, data: dict):
-    from django.conf import settings
 
-    data = {**data, "csrfmiddlewaretoken": session.cookies[settings.CSRF_COOKIE_NAME]}
+    data = {**data, "csrfmiddlewaretoken": session.csrf_token}
     return session.post(url, data, headers={"Accept": "application/json"}, allow_redirects=False, timeout=30)
 
 
