@@ -65,6 +65,8 @@ def production_environment(database: "BenchDatabase", redis_url: str, search_url
     return {
         "DJANGO_SETTINGS_MODULE": "cocrea.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(40),
+        # Production requires it (budgets' DNI hashing); a throw-away one for the run.
+        "BUDGETS_DNI_KEY": secrets.token_urlsafe(40),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         # Plain HTTP on loopback: no TLS redirect, no HSTS.
         "SECURE_SSL_REDIRECT": "0",
