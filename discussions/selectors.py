@@ -97,6 +97,43 @@ class Discussion:
     response_counts: list[tuple[str, str, int]]
     awaiting_response: int
 
+    def summary(self) -> dict:
+        """Everything but the threads, as plain values (what the thread-list cache keeps
+        beside the rendered threads): no reader's own state, no model instance."""
+        return {
+            "count": self.page.paginator.count,
+            "number": self.page.number,
+            "ordering": self.ordering,
+            "response_filter": self.response_filter,
+            "section": self.section,
+            "section_counts": dict(self.section_counts),
+            "total": self.total,
+            "shown": self.shown,
+            "response_counts": {value: count for value, _label, count in self.response_counts},
+            "awaiting_response": self.awaiting_response,
+        }
+
+    @classmethod
+    def from_summary(cls, summary: dict) -> "Discussion":
+        """A public reader's discussion rebuilt from :meth:`summary`, without its threads
+        (they come rendered) and without a query: the page is one of ``range(count)``."""
+        paginator = Paginator(range(summary["count"]), settings.DISCUSSIONS_THREADS_PER_PAGE)
+        counts = summary["response_counts"]
+        return cls(
+            threads=[],
+            page=paginator.get_page(summary["number"]),
+            ordering=summary["ordering"],
+            response_filter=summary["response_filter"],
+            section=summary["section"],
+            section_counts=summary["section_counts"],
+            total=summary["total"],
+            shown=summary["shown"],
+            following=False,
+            followed_threads=set(),
+            response_counts=[(status.value, status.label, counts.get(status.value, 0)) for status in ResponseStatus],
+            awaiting_response=summary["awaiting_response"],
+        )
+
     @property
     def response_filter_label(self) -> str:
         return next((str(label) for value, label, _ in self.response_counts if value == self.response_filter), "")
@@ -130,22 +167,29 @@ def _ordering(value: str) -> str:
     return value if value in ORDERINGS else DEFAULT_ORDERING
 
 
+def normalised_filters(target, *, ordering: str = "", response_filter: str = "", section: str = "") -> dict:
+    """The ordering and filters as :func:`discussion_for` applies them: an unknown value
+    is the default (so a made-up ``?orden=`` is the same page, and the same cache entry)."""
+    return {
+        "ordering": _ordering(ordering),
+        "response_filter": response_filter if response_filter in ResponseStatus.values else "",
+        "section": section if section in {s["anchor"] for s in target.discussion_sections} else "",
+    }
+
+
 def discussion_for(
     target, *, user, ordering: str = "", page_number=1, response_filter: str = "", section: str = ""
 ) -> Discussion:
     viewer = Viewer.of(user)
     closed = target.discussion_refusal(user) is not None
     moment = timezone.now()
-    ordering = _ordering(ordering)
+    filters = normalised_filters(target, ordering=ordering, response_filter=response_filter, section=section)
+    ordering, response_filter, section = filters["ordering"], filters["response_filter"], filters["section"]
     contributions = contributions_of(target)
     visible = contributions.filter(shown_to(user))
     top_level = visible.filter(level=0)
-    if response_filter in ResponseStatus.values:
+    if response_filter:
         top_level = top_level.filter(response_status=response_filter)
-    else:
-        response_filter = ""
-    if section not in {s["anchor"] for s in target.discussion_sections}:
-        section = ""
     if section:
         top_level = top_level.filter(section_anchor=section)
     paginator = Paginator(
