@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
@@ -60,6 +61,44 @@ class Node:
     editable: bool = False
     can_react: bool = False
     followed: bool = False
+
+
+#: What ends a reply list, the article it belongs to and that article's list item.
+_CLOSE_REPLIES = "</ol></article></li>"
+
+
+@dataclass(frozen=True)
+class Row:
+    """A contribution in the single pass that renders a list of threads (no template
+    included once per contribution). A row with replies opens their list; the last row of
+    a subtree closes, after its own article, the ``closing`` lists its ancestors opened."""
+
+    node: Node
+    listed: bool = True
+    closing: int = 0
+
+    @property
+    def closing_html(self) -> SafeString:
+        return mark_safe(_CLOSE_REPLIES * self.closing)  # noqa: S308 — constant markup
+
+
+def rows_of(nodes: list[Node], *, listed: bool = True) -> list[Row]:
+    """``nodes`` and their replies in the order the page shows them. ``listed=False``: the
+    first level is not in a list (a live fragment, its ``<article>`` alone)."""
+    rows: list[Row] = []
+
+    def walk(node: Node, closing: int, in_list: bool) -> None:
+        if not node.children:
+            rows.append(Row(node, listed=in_list, closing=closing))
+            return
+        rows.append(Row(node, listed=in_list))
+        last = len(node.children) - 1
+        for index, child in enumerate(node.children):
+            walk(child, closing + 1 if index == last else 0, True)
+
+    for node in nodes:
+        walk(node, 0, listed)
+    return rows
 
 
 def node_for(
