@@ -76,6 +76,18 @@ class Row:
     node: Node
     listed: bool = True
     closing: int = 0
+    #: Worked out once for the template, which asks for each several times: the
+    #: contribution's number as text (not localised again per URL), whether its text is
+    #: shown, and whether a response is shown with it.
+    pk: str = field(init=False)
+    visible: bool = field(init=False)
+    responded: bool = field(init=False)
+
+    def __post_init__(self):
+        contribution = self.node.contribution
+        object.__setattr__(self, "pk", str(contribution.pk))
+        object.__setattr__(self, "visible", contribution.is_visible)
+        object.__setattr__(self, "responded", bool(contribution.response_status) and contribution.is_visible)
 
     @property
     def closing_html(self) -> SafeString:
