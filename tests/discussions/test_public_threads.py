@@ -247,3 +247,26 @@ def test_a_served_page_costs_the_same_few_queries_whatever_the_discussions_size(
     assert small_rendered == large_rendered
     if not logged_in:
         assert large_served < large_rendered
+
+
+@pytest.mark.parametrize("logged_in", [False, True])
+def test_replies_are_nested_in_their_parents_article(client, consultation, contribute, participant, other, logged_in):
+    top = contribute(participant, text="Hilo")
+    reply = contribute(other, parent=top, text="Respuesta")
+    deeper = contribute(participant, parent=reply, text="Respuesta a la respuesta")
+    sibling = contribute(other, parent=top, text="Otra respuesta")
+    second = contribute(other, text="Segundo hilo")
+    if logged_in:
+        client.force_login(participant.user)
+    threads = _threads(client.get(consultation.url))
+
+    def replies_of(contribution):
+        article = threads.find("article", id=contribution.anchor)
+        replies = article.find("ol", class_="replies", recursive=False)
+        return [li.find("article", recursive=False)["id"] for li in replies.find_all("li", recursive=False)]
+
+    top_level = [li.find("article", recursive=False)["id"] for li in threads.find_all("li", recursive=False)]
+    assert top_level == [top.anchor, second.anchor]
+    assert replies_of(top) == [reply.anchor, sibling.anchor]
+    assert replies_of(reply) == [deeper.anchor]
+    assert threads.find("article", id=deeper.anchor).find("ol") is None
