@@ -208,23 +208,13 @@ def build(options) -> tuple[object, dict]:
         choices_stored += len(rows)
         print(f"\rBallots stored: {cast:,}/{options.ballots:,}", end="", flush=True)
     print()
-    analyze_ballots()
+    harness.analyze()
     return page, {
         "ballots": cast,
         "choices": choices_stored,
         "projects": len(proposals),
         "build_seconds": round(time.monotonic() - began, 1),
     }
-
-
-def analyze_ballots() -> None:
-    """``ANALYZE`` of the tables just filled (see ``harness.analyze``), by name: a whole
-    database's ``ANALYZE`` also analyses the shared catalogs, and waits for as long as
-    another database's session holds one of them (seen here: ten minutes)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE budgets_proposal, budgets_ballot, budgets_ballotchoice")
 
 
 def _weighted_sample(generator: random.Random, items: list[int], weights: list[float], count: int) -> set[int]:

@@ -417,8 +417,12 @@ def analyze() -> None:
     from django.db import connection
 
     if connection.vendor == "postgresql":
+        # The database's own tables only: a bare ANALYZE also takes the server's shared
+        # catalogs (pg_authid, pg_database), and waits for as long as any session of any
+        # other database holds them (a shared server: minutes).
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            tables = ", ".join(connection.ops.quote_name(name) for name in connection.introspection.table_names(cursor))
+            cursor.execute(f"ANALYZE {tables}")
 
 
 def signed_in_session(user) -> str:

@@ -6,8 +6,10 @@ Imports Decide Madrid's largest thread (proposal 1419: 589 contributions) into o
 consultation and the twelve largest proposals (3,066) into another, beside a consultation
 without contributions, then measures in one process, on the same data:
 
-- each consultation page through the Django test client, for an anonymous reader and for a
-  signed-in participant with the cache emptied before each render;
+- each consultation page through the Django test client, for an anonymous reader (served
+  from the thread-list cache the warm-up render filled, and again with the cache emptied
+  before each render: the first reader after a change) and for a signed-in participant
+  with the cache emptied before each render;
 - the baseline: django-comments-xtd's own ``render_xtdcomment_tree`` with its own
   templates, model (``XtdComment``) and URLs, for exactly the contributions the page shows.
 
@@ -132,6 +134,11 @@ def run(repeat: int) -> dict:
         url = discussion.page.get_url()
         print(f"Measuring the page with {discussion.created} contributions ({repeat} renders a case)…", flush=True)
         cases[f"page_{discussion.label}_anonymous"] = measure_or_fail(page_render(anonymous, url), repeat)
+        if discussion.created:
+            # The first anonymous reader after a change: the thread list rendered, not read.
+            cases[f"page_{discussion.label}_anonymous_uncached"] = measure_or_fail(
+                page_render(anonymous, url), repeat, empty_cache=True
+            )
         cases[f"page_{discussion.label}_signed_in"] = measure_or_fail(
             page_render(signed_in, url), repeat, empty_cache=True
         )
@@ -407,9 +414,11 @@ CASE_LABELS = {
     "page_empty_anonymous": "empty consultation page, anonymous",
     "page_empty_signed_in": "empty consultation page, signed in",
     "page_589_anonymous": "page with 589, anonymous",
+    "page_589_anonymous_uncached": "page with 589, anonymous, cache emptied",
     "page_589_signed_in": "page with 589, signed in",
     "stock_589": "stock xtd, the same contributions",
     "page_3066_anonymous": "page with 3,066, anonymous",
+    "page_3066_anonymous_uncached": "page with 3,066, anon., cache emptied",
     "page_3066_signed_in": "page with 3,066, signed in",
     "stock_3066": "stock xtd, the same contributions",
 }

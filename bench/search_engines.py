@@ -582,9 +582,9 @@ def run(options, corpus: Corpus, pairs: list, engine) -> dict:
     stored = DatabaseEngine().rebuild(progress(pairs, "database"))
     database_seconds = time.perf_counter() - clock
     clock = time.perf_counter()
+    harness.analyze()
+    analyze_seconds = time.perf_counter() - clock
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-        analyze_seconds = time.perf_counter() - clock
         cursor.execute(
             "SELECT relname, pg_total_relation_size(oid) FROM pg_class "
             "WHERE relname IN ('search_searchdocument', 'search_searchfacet', 'search_searchword')"

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from . import live, rules
 from .forms import ContributionForm
 from .models import discussion_key
+from .public_threads import public_discussion
 from .selectors import ORDERING_LABELS, Viewer, discussion_for
 
 
@@ -28,15 +29,25 @@ def live_messages(host) -> dict[str, str]:
 
 
 def discussion_context(host, request) -> dict:
+    """The discussion's part of the page. An anonymous reader's threads come rendered
+    (``threads_html``), from the cache when they were rendered before for this state of
+    the discussion (:mod:`discussions.public_threads`); a signed-in reader's are rendered
+    by the page's template, with their own controls."""
     user = request.user
-    discussion = discussion_for(
-        host,
-        user=user,
-        ordering=request.GET.get("orden", ""),
-        page_number=request.GET.get("pagina", 1),
-        response_filter=request.GET.get("respuesta", ""),
-        section=request.GET.get("seccion", ""),
-    )
+    content_type, object_pk = discussion_key(host)
+    # Read before the contributions: the threads shown are never older than this event.
+    last_event = live.last_event_id(content_type.pk, object_pk)
+    choices = {
+        "ordering": request.GET.get("orden", ""),
+        "page_number": request.GET.get("pagina", 1),
+        "response_filter": request.GET.get("respuesta", ""),
+        "section": request.GET.get("seccion", ""),
+    }
+    threads_html = None
+    if user.is_authenticated:
+        discussion = discussion_for(host, user=user, **choices)
+    else:
+        discussion, threads_html = public_discussion(host, user=user, last_event=last_event, **choices)
     closed_reason = host.discussion_refusal(user)
     participant_reason = rules.participant_refusal(user)
     form = None
@@ -44,15 +55,15 @@ def discussion_context(host, request) -> dict:
         form = ContributionForm(
             host, initial={"section": discussion.section}, allow_official=rules.can_reply_officially(user)
         )
-    content_type, object_pk = discussion_key(host)
     return {
         "live": {
             "url": live.websocket_path(host),
-            "last_event": live.last_event_id(content_type.pk, object_pk),
+            "last_event": last_event,
             "heartbeat": settings.DISCUSSIONS_HEARTBEAT_SECONDS,
             "messages": live_messages(host),
         },
         "discussion": discussion,
+        "threads_html": threads_html,
         "discussion_key": {"content_type": content_type.app_label + "." + content_type.model, "object_pk": object_pk},
         "discussion_shows_responses": host.discussion_shows_responses,
         "viewer": Viewer.of(user),

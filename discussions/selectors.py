@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
@@ -62,6 +63,56 @@ class Node:
     followed: bool = False
 
 
+#: What ends a reply list, the article it belongs to and that article's list item.
+_CLOSE_REPLIES = "</ol></article></li>"
+
+
+@dataclass(frozen=True)
+class Row:
+    """A contribution in the single pass that renders a list of threads (no template
+    included once per contribution). A row with replies opens their list; the last row of
+    a subtree closes, after its own article, the ``closing`` lists its ancestors opened."""
+
+    node: Node
+    listed: bool = True
+    closing: int = 0
+    #: Worked out once for the template, which asks for each several times: the
+    #: contribution's number as text (not localised again per URL), whether its text is
+    #: shown, and whether a response is shown with it.
+    pk: str = field(init=False)
+    visible: bool = field(init=False)
+    responded: bool = field(init=False)
+
+    def __post_init__(self):
+        contribution = self.node.contribution
+        object.__setattr__(self, "pk", str(contribution.pk))
+        object.__setattr__(self, "visible", contribution.is_visible)
+        object.__setattr__(self, "responded", bool(contribution.response_status) and contribution.is_visible)
+
+    @property
+    def closing_html(self) -> SafeString:
+        return mark_safe(_CLOSE_REPLIES * self.closing)  # noqa: S308 — constant markup
+
+
+def rows_of(nodes: list[Node], *, listed: bool = True) -> list[Row]:
+    """``nodes`` and their replies in the order the page shows them. ``listed=False``: the
+    first level is not in a list (a live fragment, its ``<article>`` alone)."""
+    rows: list[Row] = []
+
+    def walk(node: Node, closing: int, in_list: bool) -> None:
+        if not node.children:
+            rows.append(Row(node, listed=in_list, closing=closing))
+            return
+        rows.append(Row(node, listed=in_list))
+        last = len(node.children) - 1
+        for index, child in enumerate(node.children):
+            walk(child, closing + 1 if index == last else 0, True)
+
+    for node in nodes:
+        walk(node, 0, listed)
+    return rows
+
+
 def node_for(
     contribution: Contribution,
     *,
@@ -97,6 +148,43 @@ class Discussion:
     response_counts: list[tuple[str, str, int]]
     awaiting_response: int
 
+    def summary(self) -> dict:
+        """Everything but the threads, as plain values (what the thread-list cache keeps
+        beside the rendered threads): no reader's own state, no model instance."""
+        return {
+            "count": self.page.paginator.count,
+            "number": self.page.number,
+            "ordering": self.ordering,
+            "response_filter": self.response_filter,
+            "section": self.section,
+            "section_counts": dict(self.section_counts),
+            "total": self.total,
+            "shown": self.shown,
+            "response_counts": {value: count for value, _label, count in self.response_counts},
+            "awaiting_response": self.awaiting_response,
+        }
+
+    @classmethod
+    def from_summary(cls, summary: dict) -> "Discussion":
+        """A public reader's discussion rebuilt from :meth:`summary`, without its threads
+        (they come rendered) and without a query: the page is one of ``range(count)``."""
+        paginator = Paginator(range(summary["count"]), settings.DISCUSSIONS_THREADS_PER_PAGE)
+        counts = summary["response_counts"]
+        return cls(
+            threads=[],
+            page=paginator.get_page(summary["number"]),
+            ordering=summary["ordering"],
+            response_filter=summary["response_filter"],
+            section=summary["section"],
+            section_counts=summary["section_counts"],
+            total=summary["total"],
+            shown=summary["shown"],
+            following=False,
+            followed_threads=set(),
+            response_counts=[(status.value, status.label, counts.get(status.value, 0)) for status in ResponseStatus],
+            awaiting_response=summary["awaiting_response"],
+        )
+
     @property
     def response_filter_label(self) -> str:
         return next((str(label) for value, label, _ in self.response_counts if value == self.response_filter), "")
@@ -130,22 +218,29 @@ def _ordering(value: str) -> str:
     return value if value in ORDERINGS else DEFAULT_ORDERING
 
 
+def normalised_filters(target, *, ordering: str = "", response_filter: str = "", section: str = "") -> dict:
+    """The ordering and filters as :func:`discussion_for` applies them: an unknown value
+    is the default (so a made-up ``?orden=`` is the same page, and the same cache entry)."""
+    return {
+        "ordering": _ordering(ordering),
+        "response_filter": response_filter if response_filter in ResponseStatus.values else "",
+        "section": section if section in {s["anchor"] for s in target.discussion_sections} else "",
+    }
+
+
 def discussion_for(
     target, *, user, ordering: str = "", page_number=1, response_filter: str = "", section: str = ""
 ) -> Discussion:
     viewer = Viewer.of(user)
     closed = target.discussion_refusal(user) is not None
     moment = timezone.now()
-    ordering = _ordering(ordering)
+    filters = normalised_filters(target, ordering=ordering, response_filter=response_filter, section=section)
+    ordering, response_filter, section = filters["ordering"], filters["response_filter"], filters["section"]
     contributions = contributions_of(target)
     visible = contributions.filter(shown_to(user))
     top_level = visible.filter(level=0)
-    if response_filter in ResponseStatus.values:
+    if response_filter:
         top_level = top_level.filter(response_status=response_filter)
-    else:
-        response_filter = ""
-    if section not in {s["anchor"] for s in target.discussion_sections}:
-        section = ""
     if section:
         top_level = top_level.filter(section_anchor=section)
     paginator = Paginator(

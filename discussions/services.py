@@ -422,17 +422,22 @@ ANONYMOUS_AUTHOR = {
 
 
 def _recount(contribution_ids: set[int]) -> None:
-    """Bring reaction and flag counters back in line after someone's reactions and flags go."""
+    """Bring reaction and flag counters back in line after someone's reactions and flags go;
+    a changed reaction count is a public change like any other (live readers, the cached
+    thread list)."""
     counted = Contribution.objects.filter(pk__in=contribution_ids).annotate(
         supports=Count("reactions", filter=Q(reactions__kind=ReactionKind.SUPPORT), distinct=True),
         disagreements=Count("reactions", filter=Q(reactions__kind=ReactionKind.DISAGREE), distinct=True),
         open_flags=Count("flags_raised", filter=Q(flags_raised__resolved_at__isnull=True), distinct=True),
     )
     for contribution in counted:
+        reactions = (contribution.support_count, contribution.disagree_count)
         contribution.support_count = contribution.supports
         contribution.disagree_count = contribution.disagreements
         contribution.flag_count = contribution.open_flags
         contribution.save(update_fields=["support_count", "disagree_count", "flag_count"])
+        if reactions != (contribution.support_count, contribution.disagree_count):
+            events.contribution_changed(contribution, "reacted")
 
 
 @transaction.atomic

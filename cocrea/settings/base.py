@@ -342,6 +342,9 @@ COMMENTS_XTD_MAX_THREAD_LEVEL = env_int("DISCUSSIONS_MAX_DEPTH", 3)
 # it would ask for a migration in that third-party app.
 DISCUSSIONS_MAX_LENGTH = 5000
 DISCUSSIONS_THREADS_PER_PAGE = 20
+#: How long an anonymous reader's rendered thread list is kept (discussions.public_threads);
+#: every visible change makes a new entry anyway: this bounds what changes without one.
+DISCUSSIONS_THREADS_CACHE_SECONDS = env_int("DISCUSSIONS_THREADS_CACHE_SECONDS", 600)
 DISCUSSIONS_EDIT_MINUTES = 15
 #: Topics one participant may start in an hour.
 FORUM_TOPICS_PER_HOUR = env_int("FORUM_TOPICS_PER_HOUR", 10)
