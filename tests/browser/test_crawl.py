@@ -1,7 +1,8 @@
 """Every public page of the demo, in Spanish and in English, as a phone shows it: found
 by following links from each home page; none is a 404, none scrolls sideways at 360 px,
-each has a meta description and is valid HTML5 (the Nu Html Checker), and the language
-switch on each leads to a page. The first consultation shows on the home page without
+each has a meta description (but a page's alternative views, which say ``noindex``), and
+the language switch on each leads to a page (their validity as HTML5 is checked on the
+same pages by ``tests/cocrea/test_public_pages.py``). The first consultation shows on the home page without
 scrolling, and a reply or a report opens in place."""
 
 from collections import deque
@@ -11,7 +12,6 @@ import pytest
 from channels.db import database_sync_to_async
 
 from tests.browser.conftest import browser_unavailable
-from tests.html5 import html_errors, require_validator
 from tests.site import seed_demo
 
 try:
@@ -44,7 +44,8 @@ async def _crawl(context, language: str) -> dict[str, dict]:
             "status": response.status,
             "html": await response.text(),
             "scroll_width": await page.evaluate("document.documentElement.scrollWidth"),
-            "description": await page.locator("meta[name=description]").get_attribute("content"),
+            "description": await page.evaluate("document.querySelector('meta[name=description]')?.content"),
+            "noindex": await page.evaluate("/noindex/.test(document.querySelector('meta[name=robots]')?.content)"),
             "switch": await page.locator(".language-switcher a").evaluate_all("links => links.map(a => a.href)"),
         }
         hrefs = await page.locator("a[href]").evaluate_all("links => links.map(a => a.getAttribute('href'))")
@@ -57,7 +58,6 @@ async def _crawl(context, language: str) -> dict[str, dict]:
 
 
 async def test_every_public_page_in_both_languages_reads_well_on_a_phone(browser, live_url, demo):
-    require_validator()
     context = await browser.new_context(base_url=live_url, locale="es-PE", viewport=PHONE)
     context.set_default_timeout(15_000)
     try:
@@ -70,7 +70,7 @@ async def test_every_public_page_in_both_languages_reads_well_on_a_phone(browser
                     problems.append(f"{path}: {seen['status']}")
                 if seen["scroll_width"] > PHONE["width"]:
                     problems.append(f"{path}: {seen['scroll_width']} px wide at {PHONE['width']} px")
-                if not (seen["description"] or "").strip():
+                if not seen["noindex"] and not (seen["description"] or "").strip():
                     problems.append(f"{path}: no meta description")
         targets = {url for found in pages.values() for seen in found.values() for url in seen["switch"]}
         for url in sorted(targets):
@@ -78,11 +78,6 @@ async def test_every_public_page_in_both_languages_reads_well_on_a_phone(browser
             if status != 200:
                 problems.append(f"language switch to {url}: {status}")
         assert not problems, "\n".join(problems)
-        documents = {
-            f"{language} {path}": seen["html"] for language, found in pages.items() for path, seen in found.items()
-        }
-        errors = html_errors(documents)
-        assert not errors, "\n".join(errors[:40])
         print(f"crawl: {sum(len(found) for found in pages.values())} pages, {len(targets)} language switches checked")
     finally:
         await context.close()

@@ -49,10 +49,12 @@ async def not_reloaded(page: Page) -> bool:
     return await page.evaluate(f"{SAME_DOCUMENT} === true")
 
 
-async def send(page: Page, text: str, button: str) -> int:
-    """Write ``text`` in the page's form and send it; the new contribution's id, from where it lands."""
-    await page.locator("textarea[name=comment]").fill(text)
-    await page.get_by_role("button", name=button).click()
+async def send(page: Page, text: str, button: str, within=None) -> int:
+    """Write ``text`` in the page's form (or the form ``within``) and send it; the new
+    contribution's id, from where it lands."""
+    form = within or page
+    await form.locator("textarea[name=comment]").fill(text)
+    await form.get_by_role("button", name=button).click()
     await expect(page).to_have_url(re.compile(r"#c\d+$"))
     return int(page.url.rsplit("#c", 1)[1])
 
@@ -111,9 +113,10 @@ async def test_a_reply_appears_under_its_parent_for_another_reader(
     await connected(reader)
 
     await author.locator(f"#c{first} > footer").get_by_role("link", name="Responder").click()
-    await expect(author.get_by_role("heading", level=1)).to_have_text("Responder a Proética Cajamarca")
+    in_place = author.locator(f"#c{first} > .inplace")  # the reply form opens under its parent
+    await expect(in_place.locator("textarea[name=comment]")).to_be_focused()
     text = "El cronograma está en el anexo 2."
-    reply_id = await send(author, text, "Enviar respuesta")
+    reply_id = await send(author, text, "Enviar respuesta", within=in_place)
 
     reply = reader.locator(f"#c{first} > ol.replies > li > article#c{reply_id}")
     await expect(reply).to_contain_text(text)

@@ -36,7 +36,11 @@ def test_the_admin_carries_the_same_policy(admin_client):
     assert _directives(response["Content-Security-Policy"])["script-src"] == ["'self'"]
 
 
-PRODUCTION = {"DJANGO_SETTINGS_MODULE": "cocrea.settings.production", "SECRET_KEY": "x" * 50}
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "cocrea.settings.production",
+    "SECRET_KEY": "x" * 50,
+    "BUDGETS_DNI_KEY": "y" * 50,
+}
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,7 @@ def test_production_settings_pass_the_deployment_checklist():
         "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])",
         DJANGO_SETTINGS_MODULE="cocrea.settings.production",
         SECRET_KEY="x" * 20 + "a-long-random-production-secret-for-the-check",
+        BUDGETS_DNI_KEY="y" * 20 + "a-long-random-key-for-the-dni-hashes",
         ALLOWED_HOSTS="participa.example.org",
     )
 
@@ -85,6 +86,7 @@ def test_production_lends_checked_connections_from_a_pool():
         code,
         DJANGO_SETTINGS_MODULE="cocrea.settings.production",
         SECRET_KEY="x" * 20 + "a-long-random-production-secret-for-the-check",
+        BUDGETS_DNI_KEY="y" * 20 + "a-long-random-key-for-the-dni-hashes",
         DATABASE_POOL_SIZE="12",
     )
 
