@@ -12,6 +12,8 @@ from collections import Counter
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.db import connections
 
 from tests import site
 
@@ -131,6 +133,18 @@ def official(db):
     participant = ParticipantFactory(display_name="Gerencia de Planeamiento", sector="government")
     participant.user.groups.add(Group.objects.get_or_create(name=GOVERNMENT)[0])
     return participant
+
+
+def restore_initial_data() -> None:
+    """The database as migrations left it: what a transactional test with
+    ``serialized_rollback`` restores before it runs, and flushes after. A module that sets
+    up its data once (a module-scoped fixture) calls this first, since pytest-django runs
+    tests without a ``django_db`` mark after the transactional ones, which leave the
+    database empty. The sequences are kept: the restored rows hold their ids."""
+    connection = connections["default"]
+    # As TransactionTestCase does: no post_migrate, whose rows the serialised data holds.
+    call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True, reset_sequences=False)
+    connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
 
 
 @pytest.fixture(scope="session")

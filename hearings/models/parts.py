@@ -135,8 +135,8 @@ class HearingCommitment(Orderable):
     @property
     def public_related_page(self) -> Page | None:
         """The related page, if anyone may read it (a draft's title is never shown)."""
-        page = self.related_page
-        return page if page is not None and page_visible_to(page.specific_deferred) else None
+        page = self.related_page.specific if self.related_page is not None else None
+        return page if page is not None and page_visible_to(page) else None
 
     @property
     def is_overdue(self) -> bool:

@@ -5,11 +5,12 @@ from ..video import format_seconds
 register = template.Library()
 
 
-@register.simple_tag
-def hearing_url(hearing, route: str, *args) -> str:
-    """The address of one of the hearing's own pages (``hearings.page_urls``), without a
-    request: live fragments are rendered after the commit, outside any request."""
-    return hearing.get_url() + hearing.reverse_subpage(route, args=args)
+@register.simple_tag(takes_context=True)
+def hearing_url(context, hearing, route: str, *args) -> str:
+    """The address of one of the hearing's own pages (``hearings.page_urls``), in the
+    reader's language when there is a request; live fragments, rendered after the commit
+    outside any request, get the hearing's own."""
+    return hearing.get_url(context.get("request")) + hearing.reverse_subpage(route, args=args)
 
 
 @register.filter

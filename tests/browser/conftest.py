@@ -29,11 +29,10 @@ import pytest
 import pytest_asyncio
 from channels.db import database_sync_to_async
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connections
 from django.test import Client
 
-from tests.conftest import _services_required
+from tests.conftest import _services_required, restore_initial_data
 from tests.discussions.conftest import consultation, other, participant  # noqa: F401 (fixtures)
 from tests.site import seed_demo
 
@@ -165,14 +164,6 @@ def asgi_server() -> Iterator[AsgiServer]:
     gc.collect()
 
 
-def _restore_initial_data() -> None:
-    """The database as migrations left it (what ``serialized_rollback`` restores)."""
-    connection = connections["default"]
-    # As TransactionTestCase does: no post_migrate, whose rows the serialised data holds.
-    call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True, reset_sequences=False)
-    connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
-
-
 @pytest.fixture(scope="module")
 def shared_demo(django_db_setup, django_db_blocker) -> Iterator[None]:
     """The demonstration site, seeded once for a whole module of browser tests that only
@@ -181,10 +172,10 @@ def shared_demo(django_db_setup, django_db_blocker) -> Iterator[None]:
     back between them — they must not write. Afterwards the database is as migrations
     left it, for the tests that follow."""
     with django_db_blocker.unblock():
-        _restore_initial_data()
+        restore_initial_data()
         seed_demo()
         yield
-        _restore_initial_data()
+        restore_initial_data()
 
 
 @pytest.fixture

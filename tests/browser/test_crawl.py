@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 PHONE = {"width": 360, "height": 740}
 LANGUAGES = ("es", "en")
-FILES = (".csv", ".json", ".rss", ".atom", ".ics", ".xml", ".txt")
+FILES = (".csv", ".json", ".rss", ".atom", ".ics", ".xml", ".txt", ".pb")
 MAX_PAGES = 150  # per language; the demo has some 45
 
 

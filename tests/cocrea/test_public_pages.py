@@ -15,11 +15,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from tests.conftest import restore_initial_data
 from tests.html5 import html_errors, require_validator
 from tests.site import seed_demo
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
-FILES = (".csv", ".json", ".rss", ".atom", ".ics", ".xml", ".txt")
+FILES = (".csv", ".json", ".rss", ".atom", ".ics", ".xml", ".txt", ".pb")
 MAX_PAGES = 150  # per language; the demo has some 45
 
 
@@ -67,6 +68,8 @@ class Site:
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker):
     """The demo, seeded and read once for the module, and rolled back after it."""
+    with django_db_blocker.unblock():
+        restore_initial_data()  # the transactional tests that ran before left it empty
     with django_db_blocker.unblock(), transaction.atomic():
         seed_demo()
         client = Client()

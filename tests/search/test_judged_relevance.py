@@ -24,6 +24,7 @@ from discussions.models import Contribution
 from search import indexing
 from search.engines import database_engine
 from tests import decide_madrid, search_relevance, site
+from tests.conftest import restore_initial_data
 
 pytestmark = [
     pytest.mark.django_db,
@@ -41,6 +42,8 @@ def imported(django_db_setup, django_db_blocker, tmp_path_factory):
 
     path = tmp_path_factory.mktemp("madrid") / "madrid.csv"
     path.write_text(search_relevance.import_csv().getvalue(), encoding="utf-8")
+    with django_db_blocker.unblock():
+        restore_initial_data()  # the transactional tests that ran before left it empty
     with django_db_blocker.unblock(), transaction.atomic():
         plan = ActionPlanPageFactory(parent=PlanIndexPageFactory(parent=site.home_page()))
         consultation = ConsultationPageFactory(parent=plan, title="Propuestas ciudadanas de Madrid")
