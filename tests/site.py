@@ -36,6 +36,7 @@ def english_home(home: HomePage) -> HomePage:
     translated = home.copy_for_translation(english)
     translated.title, translated.slug = "Regional Government of Cajamarca", "home"
     translated.save_revision().publish()
+    translated.refresh_from_db()  # publishing recomputed its url_path from the new slug
     return translated
 
 

@@ -9,6 +9,7 @@ from accounts.models import Organisation
 from core.models import Gender, Sector, Territory
 from discussions.services import contribution_create, contribution_withdraw
 from tests.consultations.factories import ConsultationPageFactory
+from tests.parsed import soup, text
 
 from .factories import OrganisationFactory, ParticipantFactory
 
@@ -48,22 +49,31 @@ def test_profile_needs_login(client):
     assert response["Location"].startswith(reverse("accounts:login") + "?next=")
 
 
-def test_profile_shows_email_and_confirmation_status(logged_in, participant):
-    content = logged_in.get(reverse("accounts:profile")).content.decode()
+def _account(response):
+    return soup(response).select_one("main section[aria-labelledby=account-heading]")
 
-    assert "marta@example.org" in content
-    assert "Confirmed" in content
-    assert "Send me a new link" not in content
+
+def _fact(section, term: str) -> str:
+    return next(text(row.dd) for row in section.select("dl > div") if text(row.dt) == term)
+
+
+def test_profile_shows_email_and_confirmation_status(logged_in, participant):
+    account = _account(logged_in.get(reverse("accounts:profile")))
+
+    assert _fact(account, "E-mail") == "marta@example.org"
+    assert text(account.select_one("dd .badge")) == "Confirmed"
+    assert account.select_one("form[action] button") is None  # no new link to ask for
 
 
 def test_unconfirmed_profile_asks_to_confirm_and_offers_a_new_link(client):
     participant = ParticipantFactory(email_confirmed_at=None)
     client.force_login(participant.user)
 
-    content = client.get(reverse("accounts:profile")).content.decode()
+    account = _account(client.get(reverse("accounts:profile")))
 
-    assert "Not confirmed yet" in content
-    assert "Send me a new link" in content
+    assert text(account.select_one("dd .badge")) == "Not confirmed yet"
+    resend = account.select_one(f'.notice form[action="{reverse("accounts:confirm_resend")}"]')
+    assert text(resend.button) == "Send me a new link"
 
 
 def test_profile_edit_saves_every_field(logged_in, participant):
@@ -109,7 +119,7 @@ def test_invalid_profile_edit_changes_nothing_and_says_why(logged_in, participan
     assert response.status_code == 200
     form = response.context["form"]
     assert form.has_error("display_name") and form.has_error("sector")
-    assert 'role="alert"' in response.content.decode()
+    assert soup(response).select_one("main .form-errors[role=alert]") is not None
     participant.refresh_from_db()
     assert participant.display_name == "Marta Chávez"
 
@@ -142,23 +152,25 @@ def test_profile_lists_own_contributions_with_links(logged_in, participant, plan
     someone_else = ParticipantFactory()
     contribution_create(target=page, author=someone_else.user, text="Aporte de otra persona.")
 
-    content = logged_in.get(reverse("accounts:profile")).content.decode()
+    response = logged_in.get(reverse("accounts:profile"))
+    link = soup(response).select_one(f'main a[href="{mine.get_absolute_url()}"]')
+    item = link.find_parent("li")
 
-    assert f'href="{mine.get_absolute_url()}"' in content
-    assert "Agua para Celendín" in content
-    assert "Propongo mesas por distrito." in content
-    assert "Texto que retiro luego." not in content
-    assert "Aporte de otra persona." not in content
+    assert "Agua para Celendín" in text(item)
+    assert "Propongo mesas por distrito." in text(item)
+    # Nowhere in the document, not only in the list: withdrawn and other people's words stay out.
+    assert "Texto que retiro luego." not in response.content.decode()
+    assert "Aporte de otra persona." not in response.content.decode()
 
 
 def test_header_offers_login_and_registration_then_profile_and_logout(client, participant):
-    content = client.get(reverse("accounts:login")).content.decode()
-    assert f'href="{reverse("accounts:register")}"' in content
+    account_nav = soup(client.get(reverse("accounts:login"))).select_one("header .account-nav")
+    assert reverse("accounts:register") in [link["href"] for link in account_nav.select("a")]
 
     client.force_login(participant.user)
-    content = client.get(reverse("accounts:profile")).content.decode()
-    assert f'action="{reverse("accounts:logout")}"' in content
-    assert f'href="{reverse("accounts:register")}"' not in content
+    account_nav = soup(client.get(reverse("accounts:profile"))).select_one("header .account-nav")
+    assert account_nav.select_one(f'form[method=post][action="{reverse("accounts:logout")}"] button') is not None
+    assert reverse("accounts:register") not in [link["href"] for link in account_nav.select("a")]
 
 
 def test_update_service_refuses_an_unknown_sector(participant):

@@ -49,9 +49,9 @@ def _add_a_long_discussion() -> dict[str, str]:
             check_rules=False,
         )
     with translation.override("es"):
-        registration = reverse("accounts:register")
+        registration, home = reverse("accounts:register"), reverse("wagtail_serve", args=[""])
     return {
-        "home": "/es/",
+        "home": home,
         f"consultation ({CONTRIBUTIONS} contributions)": consultation.url,
         "registration": registration,
     }

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Locale
 
 from tests.consultations.factories import ActionPlanPageFactory, ConsultationPageFactory
+from tests.parsed import soup, text
 
 pytestmark = pytest.mark.django_db
 
@@ -72,5 +73,5 @@ def test_each_language_has_its_own_route(client, plan):
     english.save_revision().publish()
 
     for _ in range(2):
-        assert "Compromiso en castellano" in client.get(page.url).content.decode()
-        assert "Commitment in English" in client.get(english.url).content.decode()
+        assert text(soup(client.get(page.url)).select_one("main h1")) == "Compromiso en castellano"
+        assert text(soup(client.get(english.url)).select_one("main h1")) == "Commitment in English"

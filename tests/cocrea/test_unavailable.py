@@ -1,16 +1,16 @@
 """The database does not answer: every request gets a 503 that says so, rendered without
 the database, and a contribution being posted is given back to its author."""
 
-import html
-
 import pytest
 from django.db import OperationalError
 from django.db.backends import utils as backend_utils
 from django.urls import reverse
+from django.utils import translation
 
 from discussions.forms import ContributionForm
 from tests.accounts.factories import ParticipantFactory
 from tests.consultations.factories import ConsultationPageFactory
+from tests.parsed import soup, text
 
 
 @pytest.fixture
@@ -40,9 +40,9 @@ def test_a_page_says_the_database_does_not_answer(client, consultation, database
 
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
-    page = response.content.decode()
-    assert "El sitio no puede consultar su base de datos en este momento" in page
-    assert "Nada de lo que envió antes se ha perdido" in page
+    page = soup(response)
+    assert text(page.select_one("main h1")).startswith("El sitio no puede consultar su base de datos en este momento")
+    assert "Nada de lo que envió antes se ha perdido" in text(page.select_one("main [role=alert]"))
 
 
 @pytest.mark.django_db
@@ -50,17 +50,18 @@ def test_a_post_is_refused_with_the_text_given_back(client, consultation, databa
     consultation.save_revision().publish()
     participant = ParticipantFactory()
     client.force_login(participant.user)
-    text = 'Pedimos agua potable en Chota <b>"ya"</b> & con plazos.'
-    data = {**ContributionForm(consultation).initial, "comment": text}
+    comment = 'Pedimos agua potable en Chota <b>"ya"</b> & con plazos.'
+    data = {**ContributionForm(consultation).initial, "comment": comment}
     database_down()
 
     response = client.post(reverse("discussions:post"), data)
 
     assert response.status_code == 503
-    page = response.content.decode()
-    assert "su aporte no se guardó" in page.lower()
-    assert html.escape(text) in page  # escaped: given back as text, never as markup
-    assert "<b>" not in page
+    page = soup(response)
+    given_back = page.select_one("main textarea#unsent-text")
+    assert "su aporte no se guardó" in text(page.select_one("main [role=alert]")).lower()
+    assert given_back.string == comment  # escaped: given back as text, never as markup
+    assert page.find("b") is None
 
 
 @pytest.mark.django_db
@@ -77,7 +78,10 @@ def test_the_api_answers_in_json(client, database_down):
 def test_english_pages_say_it_in_english(client, database_down):
     database_down()
 
-    response = client.get("/en/")
+    with translation.override("en"):
+        home = reverse("wagtail_serve", args=[""])
+
+    response = client.get(home)
 
     assert response.status_code == 503
-    assert "The site cannot reach its database right now" in response.content.decode()
+    assert text(soup(response).select_one("main h1")).startswith("The site cannot reach its database right now")

@@ -110,10 +110,10 @@ def test_times_are_given_to_the_second_as_html_allows():
 
 
 def test_robots_keep_out_of_accounts_actions_and_search_and_find_the_sitemap(client, settings):
-    lines = client.get("/robots.txt").content.decode().splitlines()
+    lines = client.get(reverse("robots_txt")).content.decode().splitlines()
 
     assert "User-agent: *" in lines
-    for language in ("es", "en"):
+    for language in ("es", "en"):  # the paths are the subject here: what robots.txt names
         assert f"Disallow: /{language}/cuenta/" in lines
         assert f"Disallow: /{language}/aportes/" in lines
     assert f"Sitemap: {settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{reverse('sitemap')}" in lines

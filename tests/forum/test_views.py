@@ -9,10 +9,12 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from core.models import Territory
+from discussions import live
 from discussions import services as discussions
 from forum import services
 from forum.models import ForumMeetingPage, ForumMember, MeetingAttendance, Topic
 from tests.accounts.factories import ParticipantFactory
+from tests.parsed import soup, text, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -47,9 +49,17 @@ def topics(forum, categories, starter, official):
 
 
 def _titles(response) -> list[str]:
-    """The topic titles a page shows, in the order it shows them."""
-    html = response.content.decode()
-    return sorted((topic.title for topic in Topic.objects.all() if topic.title in html), key=html.index)
+    """The topic titles a page lists, in the order it lists them."""
+    return texts(soup(response), "main .topic-row__title a")
+
+
+def _at(forum, name: str, *args) -> str:
+    """The address of one of the forum's own pages (forum/page_urls.py)."""
+    return forum.url + forum.reverse_subpage(name, args=args)
+
+
+def _new_badges(response) -> list[str]:
+    return texts(soup(response), "main .topic-row__title .badge--open")
 
 
 def test_topics_are_listed_pinned_first_then_by_latest_activity(client, forum, topics, moderator, official):
@@ -62,48 +72,50 @@ def test_topics_are_listed_pinned_first_then_by_latest_activity(client, forum, t
     services.topic_moderate(topic=topics["quiet"], moderator=moderator.user, action="pin")
     response = client.get(forum.url)
     assert _titles(response) == ["Actas de las audiencias", "Calendario de audiencias", "Agentes participantes"]
-    assert "1 respuesta" in response.content.decode()
+    replied = soup(response).select("main .topic-row")[1]
+    assert "1 respuesta" in texts(replied, ".topic-row__meta span")
 
 
 def test_lists_filter_by_category_province_and_sector(client, forum, topics):
-    assert _titles(client.get(f"{forum.url}categoria/audiencias-publicas/")) == [
+    assert _titles(client.get(_at(forum, "category", "audiencias-publicas"))) == [
         "Actas de las audiencias",
         "Calendario de audiencias",
     ]
     assert _titles(client.get(forum.url, {"territory": "jaen"})) == ["Calendario de audiencias"]
     assert _titles(client.get(forum.url, {"sector": "government"})) == ["Agentes participantes"]
     assert client.get(forum.url, {"sector": "<x>", "territory": "atlantida"}).status_code == 200
-    assert client.get(f"{forum.url}categoria/no-existe/").status_code == 404
+    assert client.get(_at(forum, "category", "no-existe")).status_code == 404
 
 
 def test_a_participant_sees_what_is_new_since_their_last_visit(client, forum, topics, starter, official):
     reader = ParticipantFactory()
     client.force_login(reader.user)
-    assert client.get(forum.url).content.decode().count("badge--open") == 3
+    assert _new_badges(client.get(forum.url)) == ["Nuevo"] * 3
     client.get(topics["old"].url)
-    assert client.get(forum.url).content.decode().count("badge--open") == 2
+    assert len(_new_badges(client.get(forum.url))) == 2
     discussions.contribution_create(target=topics["old"], author=official.user, text="Novedad.")
-    html = client.get(forum.url).content.decode()
-    assert html.count("badge--open") == 3
-    assert "Respuestas nuevas" in html
+    assert sorted(_new_badges(client.get(forum.url))) == ["Nuevo", "Nuevo", "Respuestas nuevas"]
 
 
 def test_a_topic_shows_its_replies_and_the_reply_form(client, forum, topics, starter, official):
     reply = discussions.contribution_create(target=topics["old"], author=official.user, text="Se publicará el día 15.")
     client.force_login(starter.user)
     response = client.get(topics["old"].url)
-    html = response.content.decode()
+    discussion = soup(response).select_one("main section.discussion")
     assert response.status_code == 200
-    assert f'id="c{reply.pk}"' in html
-    assert 'data-live-url="/ws/discussions/forum.topic.' in html
-    assert 'name="comment"' in html
-    assert "Dejar de seguir este tema" in html  # who starts a topic follows it
-    wrong_slug = client.get(f"{forum.url}tema/{topics['old'].pk}-otro-titulo/")
+    assert text(discussion.select_one(f"article.contribution#c{reply.pk} .contribution__body")) == (
+        "Se publicará el día 15."
+    )
+    assert discussion["data-live-url"] == live.websocket_path(topics["old"])
+    assert discussion.select_one("form#aportar textarea[name=comment]") is not None
+    # Who starts a topic follows it.
+    assert text(discussion.select_one(".discussion__tools button")) == "Dejar de seguir este tema"
+    wrong_slug = client.get(_at(forum, "topic", topics["old"].pk, "otro-titulo"))
     assert wrong_slug.status_code == 301 and wrong_slug["Location"].endswith(topics["old"].url)
 
 
 def test_starting_a_topic_through_the_form(client, forum, categories, starter):
-    new_topic = f"{forum.url}nuevo/"
+    new_topic = _at(forum, "new_topic")
     assert client.get(new_topic).status_code == 302  # to the login page
     client.force_login(starter.user)
     assert client.get(new_topic).status_code == 200
@@ -121,12 +133,12 @@ def test_starting_a_topic_through_the_form(client, forum, categories, starter):
 
     again = client.post(new_topic, data)
     assert again.status_code == 409
-    assert "hace un momento" in again.content.decode()
-    assert "Que las actas se publiquen en quince días." in again.content.decode()  # nothing lost
+    assert "hace un momento" in text(soup(again).select_one("main [role=alert]"))
+    assert soup(again).select_one("main form textarea[name=text]").string.strip() == data["text"]  # nothing lost
 
     unknown = client.post(new_topic, {**data, "title": "Otro", "category": 999999})
     assert unknown.status_code == 400
-    assert "Esa categoría no existe" in unknown.content.decode()
+    assert text(soup(unknown).select_one("main [role=alert]")).startswith("Esa categoría no existe")
     assert Topic.objects.count() == 1
 
 
@@ -134,27 +146,29 @@ def test_a_locked_topic_says_so_and_a_hidden_topic_is_gone_for_the_public(client
     topic = topics["old"]
     services.topic_moderate(topic=topic, moderator=moderator.user, action="lock")
     client.force_login(starter.user)
-    html = client.get(topic.url).content.decode()
-    assert "Este tema está cerrado" in html and 'name="comment"' not in html
+    discussion = soup(client.get(topic.url)).select_one("main section.discussion")
+    assert text(discussion.select_one("p.notice")).startswith("Este tema está cerrado")
+    assert discussion.select_one("textarea[name=comment]") is None
 
     services.topic_moderate(topic=topic, moderator=moderator.user, action="hide", reason="Datos personales")
     assert client.get(topic.url).status_code == 404
-    assert "Calendario de audiencias" not in client.get(forum.url).content.decode()
+    assert "Calendario de audiencias" not in client.get(forum.url).content.decode()  # nowhere in the document
     client.force_login(moderator.user)
     assert client.get(topic.url).status_code == 200
 
 
 def test_moderators_moderate_from_the_topic_page(client, forum, topics, moderator, starter):
     topic = topics["old"]
-    moderate = f"{forum.url}tema/{topic.pk}/moderar/"
+    moderate = _at(forum, "moderate", topic.pk)
     client.force_login(starter.user)
-    assert "Moderar este tema" not in client.get(topic.url).content.decode()
+    assert soup(client.get(topic.url)).select_one("main details.moderation-tools") is None
     client.post(moderate, {"action": "pin"})
     topic.refresh_from_db()
     assert not topic.pinned
 
     client.force_login(moderator.user)
-    assert "Moderar este tema" in client.get(topic.url).content.decode()
+    tools = soup(client.get(topic.url)).select_one("main details.moderation-tools")
+    assert text(tools.summary) == "Moderar este tema"
     assert client.post(moderate, {"action": "pin"}).status_code == 302
     topic.refresh_from_db()
     assert topic.pinned
@@ -168,7 +182,7 @@ def test_following_a_category_mails_its_new_topics(
 ):
     follower = ParticipantFactory(user__email="sigue@example.org")
     client.force_login(follower.user)
-    response = client.post(f"{forum.url}categoria/audiencias-publicas/seguir/", {"following": "1"})
+    response = client.post(_at(forum, "follow_category", "audiencias-publicas"), {"following": "1"})
     assert response.status_code == 302
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -186,9 +200,11 @@ def test_the_forum_page_about_itself_shows_the_balance_of_its_members(client, fo
         ("Universidad", "academia"),
     ]:
         ForumMember.objects.create(page=forum, name=name, sector=sector)
-    html = client.get(f"{forum.url}acerca/").content.decode()
-    assert "4 miembros: 1 del gobierno y 3 de fuera del gobierno." in html
-    assert "Se reúne cada seis meses." in html
+    page = soup(client.get(_at(forum, "about")))
+    members = page.select_one("main section[aria-labelledby=members-heading]")
+    rules = page.select_one("main section[aria-labelledby=rules-heading]")
+    assert text(members.p) == "4 miembros: 1 del gobierno y 3 de fuera del gobierno."
+    assert texts(rules, "p") == ["Se reúne cada seis meses."]
 
 
 @pytest.fixture
@@ -214,14 +230,16 @@ def meetings(forum):
 
 
 def test_meetings_show_on_the_forum_with_minutes_and_attendance(client, forum, meetings):
-    past, _upcoming = meetings
-    assert "Segunda sesión" in client.get(forum.url).content.decode()  # the next meeting
-    html = client.get(past.url).content.decode()
-    assert "Se aprobó el reglamento." in html and "14 personas" in html
+    past, upcoming = meetings
+    next_meeting = soup(client.get(forum.url)).select_one("main .forum-next-meeting a")
+    assert (text(next_meeting), next_meeting["href"]) == ("Segunda sesión", upcoming.url)
+    page = soup(client.get(past.url))
+    assert texts(page, "main section[aria-labelledby=minutes-heading] p") == ["Se aprobó el reglamento."]
+    assert text(page.select_one("main section[aria-labelledby=attendance-heading] caption")).startswith("14 personas")
 
 
 def test_meetings_are_in_the_calendar_feed(client, forum, meetings):
-    response = client.get(f"{forum.url}reuniones.ics")
+    response = client.get(_at(forum, "calendar"))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
     events = list(Calendar.from_ical(response.content).walk("VEVENT"))
     assert [str(event["summary"]) for event in events] == ["Primera sesión", "Segunda sesión"]

@@ -39,7 +39,7 @@ def _proposal(number: int, phase: str, text: str) -> tuple[str, Document]:
         kind="contribution",
         title=f"Propuesta {number}",
         text=text,
-        url=f"/es/presupuesto/propuestas/{number}/",
+        url=f"/es/presupuesto/propuestas/{number}/",  # a stored document's address: data, not a route
         language="es",
         created=datetime(2026, 3, number, tzinfo=UTC),
         territories=["jaen"],
@@ -82,7 +82,7 @@ def test_a_hosts_facet_filters_and_counts_with_the_other_facets_filters(proposal
     results = query.search({"q": ["riego"], "fase": ["voting"]})
 
     assert results.total == 2
-    assert {hit.url for hit in results.hits} == {"/es/presupuesto/propuestas/1/", "/es/presupuesto/propuestas/2/"}
+    assert {hit.url for hit in results.hits} == {document.url for _key, document in proposals[:2]}
     # Its own filter left out of its counts: the other phases stay to choose from.
     assert {value: count for value, _label, count in _facet(results, "fase")} == {"voting": 2, "evaluation": 1}
 

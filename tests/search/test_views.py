@@ -1,11 +1,14 @@
 """The search page in both languages, its JSON twin, suggestions, and the header box."""
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
 from discussions import services
 from tests.accounts.factories import ParticipantFactory
+from tests.parsed import soup, text, texts
 from tests.search.conftest import index_now
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +30,16 @@ def _search_url(language: str) -> str:
         return reverse("search:page")
 
 
-def test_search_lives_at_buscar_in_spanish_and_search_in_english():
+def _hit(page, url: str):
+    """The hit whose title links to ``url``."""
+    return next(hit for hit in page.select("main ol.hits > li.hit") if hit.select_one(".hit__title a")["href"] == url)
+
+
+def _query(href: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(href).query)
+
+
+def test_search_lives_at_buscar_in_spanish_and_search_in_english():  # the addresses are the subject
     assert _search_url("es") == "/es/buscar/"
     assert _search_url("en") == "/en/search/"
 
@@ -35,29 +47,29 @@ def test_search_lives_at_buscar_in_spanish_and_search_in_english():
 def test_the_page_lists_hits_with_their_place_facets_and_highlights(client, contribution, consultation):
     response = client.get(_search_url("es"), {"q": "audiencias jaen"})
     assert response.status_code == 200
-    html = response.content.decode()
-    assert f'href="{consultation.url}#c{contribution.pk}"' in html
-    assert "<mark>Audiencias</mark>" in html
-    assert "&lt;b&gt;" not in html or "<b>en</b>" not in html  # the author's markup is not live HTML
-    assert "Rosa Huamán" in html
-    assert "Filtrar los resultados" in html
-    assert 'class="facet__selected"' not in html
+    page = soup(response)
+    hit = _hit(page, f"{consultation.url}#c{contribution.pk}")
+    assert texts(hit, ".hit__snippet mark") == ["Audiencias", "Jaén"]
+    assert hit.find("b") is None  # the author's markup is not live HTML
+    assert "Rosa Huamán" in texts(hit, ".hit__meta span")
+    assert text(page.select_one("main .facets #facets-heading")) == "Filtrar los resultados"
+    assert page.select_one("main .facet__selected") is None
 
 
 def test_a_selected_facet_is_marked_and_links_back_to_removing_it(client, contribution):
     response = client.get(_search_url("es"), {"q": "audiencias", "territory": "cajamarca"})
-    html = response.content.decode()
-    assert 'class="facet__selected" aria-current="true"' in html
-    assert "?q=audiencias" in html
+    (selected,) = soup(response).select("main .facets a.facet__selected[aria-current=true]")
+    assert _query(selected["href"]) == {"q": ["audiencias"]}  # the same search without the facet
 
 
 def test_nothing_found_explains_and_proposes_a_spelling(client, contribution):
     response = client.get(_search_url("es"), {"q": "audeinciass"})
-    html = response.content.decode()
+    page = soup(response)
+    suggestion = page.select_one("main .search-empty__suggestion")
     assert response.status_code == 200
-    assert "0 resultados" in html
-    assert "¿Quiso decir" in html
-    assert "?q=audiencias" in html
+    assert text(page.select_one("main #results-heading")).startswith("0 resultados")
+    assert text(suggestion).startswith("¿Quiso decir")
+    assert _query(suggestion.a["href"]) == {"q": ["audiencias"]}
 
 
 @pytest.mark.parametrize(
@@ -75,7 +87,7 @@ def test_nothing_found_explains_and_proposes_a_spelling(client, contribution):
 def test_bad_input_gets_a_page_not_an_error(client, contribution, params):
     response = client.get(_search_url("es"), params)
     assert response.status_code == 200
-    assert "<script>" not in response.content.decode().split("<main", 1)[1]
+    assert soup(response).select("main script") == []
 
 
 def test_the_api_returns_the_same_results_as_json(client, contribution, consultation):
@@ -102,6 +114,6 @@ def test_suggestions_complete_titles_for_the_search_box(client, contribution, co
 
 
 def test_every_page_has_a_search_box_in_its_header(client, home_page):
-    html = client.get("/es/").content.decode()
-    assert 'role="search"' in html
-    assert 'action="/es/buscar/"' in html
+    form = soup(client.get(home_page.url)).select_one("header form[role=search]")
+    assert form["action"] == _search_url("es")
+    assert form.select_one("input[type=search][name=q]") is not None
