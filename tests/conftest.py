@@ -11,6 +11,7 @@ import os
 from collections import Counter
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connections
@@ -145,6 +146,21 @@ def restore_initial_data() -> None:
     # As TransactionTestCase does: no post_migrate, whose rows the serialised data holds.
     call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True, reset_sequences=False)
     connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+
+
+def analyze(*app_labels: str, vacuum: bool = False) -> None:
+    """On PostgreSQL, ``ANALYZE`` (or ``VACUUM ANALYZE``, outside a transaction) the tables
+    of these apps, as autovacuum would soon after a bulk write: inside a test's
+    transaction nothing else will, and tables last analysed empty are planned as holding
+    nothing — nested loops over thousands of rows, minutes a query. By name: a
+    whole-database ANALYZE also waits on the catalogues other databases are using."""
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        return
+    tables = [model._meta.db_table for label in app_labels for model in apps.get_app_config(label).get_models()]
+    with connection.cursor() as cursor:
+        command = "VACUUM ANALYZE " if vacuum else "ANALYZE "
+        cursor.execute(command + ", ".join(connection.ops.quote_name(table) for table in tables))
 
 
 @pytest.fixture(scope="session")

@@ -13,9 +13,8 @@ back at the end; each test runs inside it.
 import io
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 
@@ -24,7 +23,7 @@ from discussions.models import Contribution
 from search import indexing
 from search.engines import database_engine
 from tests import decide_madrid, search_relevance, site
-from tests.conftest import restore_initial_data
+from tests.conftest import analyze, restore_initial_data
 
 pytestmark = [
     pytest.mark.django_db,
@@ -32,6 +31,8 @@ pytestmark = [
 ]
 
 SUCCESS_AT_10 = 0.9
+#: The apps whose tables the import and the indexing fill.
+ANALYSED = ("discussions", "django_comments", "django_comments_xtd", "search")
 
 
 @pytest.fixture(scope="module")
@@ -48,10 +49,10 @@ def imported(django_db_setup, django_db_blocker, tmp_path_factory):
         plan = ActionPlanPageFactory(parent=PlanIndexPageFactory(parent=site.home_page()))
         consultation = ConsultationPageFactory(parent=plan, title="Propuestas ciudadanas de Madrid")
         call_command("import_contributions", str(consultation.pk), str(path), "--skip-invalid", stdout=io.StringIO())
-        _analyze()
+        analyze(*ANALYSED)
         with override_settings(SEARCH_ENGINE="database"):  # each test fills its engine from these
             indexing.process_backlog(everything=True)
-        _analyze()
+        analyze(*ANALYSED)
         prefix = import_prefix(consultation)
         refs = {
             pk: ref.removeprefix(prefix)
@@ -64,25 +65,7 @@ def imported(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock():
         # The rolled-back rows stay in the tables' pages until a vacuum; the statistics say
         # the tables are empty, so the next module's plans would walk them for each row.
-        _analyze(vacuum=True)
-
-
-def _analyze(*, vacuum: bool = False) -> None:
-    """As autovacuum would soon after a real import: without statistics the planner joins
-    5,700 new comments by nested loops (indexing them takes minutes), and the search
-    documents' facets to their matches the same way (minutes a query). Only the tables
-    the import and the indexing filled: a whole-database ANALYZE also waits for the
-    catalogues other databases on the server are using."""
-    if connection.vendor != "postgresql":
-        return
-    tables = [
-        model._meta.db_table
-        for label in ("discussions", "django_comments", "django_comments_xtd", "search")
-        for model in apps.get_app_config(label).get_models()
-    ]
-    with connection.cursor() as cursor:
-        command = "VACUUM ANALYZE " if vacuum else "ANALYZE "
-        cursor.execute(command + ", ".join(connection.ops.quote_name(table) for table in tables))
+        analyze(*ANALYSED, vacuum=True)
 
 
 def _api_search(client, refs: dict[int, str]):
