@@ -12,7 +12,6 @@
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
@@ -21,7 +20,6 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
@@ -30,9 +28,9 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton
 from wagtail.images.fields import WagtailImageField
-from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from core.models import Gender, Sector, Territory
+from core.permission_policies import ActionPermissionViewSetMixin
 from core.roles import ANNUL_BALLOTS, ENTER_PAPER_BALLOTS, EVALUATE_PROPOSALS, MANAGE_BUDGETS, UPDATE_PROJECTS
 from discussions.errors import Refused
 
@@ -55,62 +53,6 @@ from .money import soles
 from .services import ballots as ballot_services
 from .services import followup as followup_services
 from .services import proposals as proposal_services
-
-
-# --- permissions -------------------------------------------------------------------------
-class ActionPermissionPolicy(ModelPermissionPolicy):
-    """Each action of a screen is opened by any of the permissions named for it (full
-    names, as ``core.roles`` has them); an action not named is never allowed."""
-
-    def __init__(self, model, actions: dict[str, tuple[str, ...]]):
-        super().__init__(model)
-        self.actions = actions
-
-    def user_has_permission(self, user, action):
-        if not (user.is_authenticated and user.is_active):
-            return False
-        return any(user.has_perm(permission) for permission in self.actions.get(action, ()))
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action)
-
-    def user_has_any_permission_for_instance(self, user, actions, instance):
-        return self.user_has_any_permission(user, actions)
-
-
-class ActionPermissionViewSetMixin:
-    """A ``ModelViewSet`` whose actions are opened by ``action_permissions``: each view
-    gets this screen's policy (as ``core.permission_policies`` does), and its menu item
-    asks it."""
-
-    action_permissions: dict[str, tuple[str, ...]] = {}
-
-    @cached_property
-    def action_policy(self) -> ActionPermissionPolicy:
-        return ActionPermissionPolicy(self.model, self.action_permissions)
-
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(permission_policy=self.action_policy, **kwargs)
-
-    @cached_property
-    def menu_item_class(self):
-        policy = self.action_policy
-
-        def is_shown(_self, request):
-            return policy.user_has_permission(request.user, "view")
-
-        return type(f"{self.name.title()}MenuItem", (MenuItem,), {"is_shown": is_shown})
-
-    def register_permissions(self):
-        hooks.register("register_permissions", self.get_permissions_to_register)
-
-    def get_permissions_to_register(self):
-        names = {name for names in self.action_permissions.values() for name in names}
-        codenames = [name.split(".", 1)[1] for name in names if name.startswith(f"{self.model._meta.app_label}.")]
-        return Permission.objects.filter(content_type__app_label=self.model._meta.app_label, codename__in=codenames)
 
 
 class ServiceFormMixin:

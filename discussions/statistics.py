@@ -10,7 +10,7 @@ statistics; everyone else, and every contribution without an account, is "not st
 Days are calendar days in Lima. Each breakdown is one GROUP BY query.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
@@ -98,52 +98,58 @@ def _participants(row: dict | None) -> int:
     return row["accounts"] + row["offline_authors"] if row else 0
 
 
-def _by_choice(queryset, field: str, choices: list[tuple[str, str]]) -> list[GroupCount]:
-    """Every choice in its own order, counted or not, then "not stated" if anyone is."""
-    rows = {row[field]: row for row in queryset.values(field).annotate(**_counts()).order_by()}
-    groups = [
-        GroupCount(code, str(label), rows[code]["contributions"] if code in rows else 0, _participants(rows.get(code)))
-        for code, label in choices
-    ]
-    unstated = [row for code, row in rows.items() if code not in dict(choices)]
-    if unstated:
-        groups.append(
-            GroupCount(
-                "",
-                str(NOT_STATED),
-                sum(row["contributions"] for row in unstated),
-                sum(_participants(row) for row in unstated),
+@dataclass(frozen=True)
+class Tally:
+    """How a host counts its breakdowns: the aggregates of one group (``counts()``), which
+    of them is the number of items, and how many people a group's row stands for. The
+    discussions count contributions and participants; a hearing, questions and askers."""
+
+    counts: Callable[[], dict]
+    items: str
+    people: Callable[[dict | None], int]
+    #: The path from a counted row to its author's fields (``contribution__`` from a question).
+    prefix: str = ""
+
+    def by_choice(self, queryset, field: str, choices) -> list[GroupCount]:
+        """Every choice in its own order, counted or not, then "not stated" if anyone is."""
+        rows = {row[field]: row for row in queryset.values(field).annotate(**self.counts()).order_by()}
+        groups = [
+            GroupCount(code, str(label), rows[code][self.items] if code in rows else 0, self.people(rows.get(code)))
+            for code, label in choices
+        ]
+        unstated = [row for code, row in rows.items() if code not in dict(choices)]
+        if unstated:
+            groups.append(
+                GroupCount(
+                    "",
+                    str(NOT_STATED),
+                    sum(row[self.items] for row in unstated),
+                    sum(self.people(row) for row in unstated),
+                )
             )
+        return groups
+
+    def by_territory(self, queryset) -> list[GroupCount]:
+        """Territories with items, the most first; "not stated" last."""
+        slug, name = f"{self.prefix}author_territory__slug", f"{self.prefix}author_territory__name"
+        rows = queryset.values(slug, name).annotate(**self.counts()).order_by(f"-{self.items}", name)
+        groups = [
+            GroupCount(row[slug] or "", row[name] or str(NOT_STATED), row[self.items], self.people(row)) for row in rows
+        ]
+        return sorted(groups, key=lambda group: not group.key)
+
+    def by_gender(self, queryset) -> list[GroupCount]:
+        """The participant's gender, only where they consented to its use for statistics."""
+        participant = f"{self.prefix}user__participant__"
+        consented_gender = Case(
+            When(**{f"{participant}gender_consent": True}, then=F(f"{participant}gender")),
+            default=Value(""),
+            output_field=CharField(),
         )
-    return groups
+        return self.by_choice(queryset.annotate(gender=consented_gender), "gender", Gender.choices)
 
 
-def _by_territory(queryset) -> list[GroupCount]:
-    """Territories with contributions, the most first; "not stated" last."""
-    rows = (
-        queryset.values("author_territory__slug", "author_territory__name")
-        .annotate(**_counts())
-        .order_by("-contributions", "author_territory__name")
-    )
-    groups = [
-        GroupCount(
-            row["author_territory__slug"] or "",
-            row["author_territory__name"] or str(NOT_STATED),
-            row["contributions"],
-            _participants(row),
-        )
-        for row in rows
-    ]
-    return sorted(groups, key=lambda group: not group.key)
-
-
-def _by_gender(queryset) -> list[GroupCount]:
-    consented_gender = Case(
-        When(user__participant__gender_consent=True, then=F("user__participant__gender")),
-        default=Value(""),
-        output_field=CharField(),
-    )
-    return _by_choice(queryset.annotate(gender=consented_gender), "gender", Gender.choices)
+CONTRIBUTIONS = Tally(_counts, "contributions", _participants)
 
 
 def _by_day(queryset) -> list[DayCount]:
@@ -173,8 +179,8 @@ def participation_statistics(targets: Sequence) -> ParticipationStatistics:
     return ParticipationStatistics(
         contributions=totals["contributions"],
         participants=_participants(totals),
-        by_territory=suppress_small_groups(_by_territory(queryset)),
-        by_sector=suppress_small_groups(_by_choice(queryset, "author_sector", Sector.choices)),
-        by_gender=suppress_small_groups(_by_gender(queryset)),
+        by_territory=suppress_small_groups(CONTRIBUTIONS.by_territory(queryset)),
+        by_sector=suppress_small_groups(CONTRIBUTIONS.by_choice(queryset, "author_sector", Sector.choices)),
+        by_gender=suppress_small_groups(CONTRIBUTIONS.by_gender(queryset)),
         by_day=_by_day(queryset),
     )

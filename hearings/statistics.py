@@ -12,15 +12,15 @@ entered by staff have none. Groups of fewer than 5 askers are shown as "fewer th
 
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, F, Q, Value, When
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
-from core.models import Gender, Sector
+from core.models import Sector
 from discussions.charts import ChartSection, group_section
 from discussions.hosts import StatisticsScope
 from discussions.models import Channel, Status
-from discussions.statistics import NOT_STATED, GroupCount, suppress_small_groups
+from discussions.statistics import GroupCount, Tally, suppress_small_groups
 
 from .models import HearingPage, HearingQuestion, QuestionState
 
@@ -59,63 +59,26 @@ def _askers(row: dict | None) -> int:
     return row["accounts"] + row["named"] + row["anonymous"] if row else 0
 
 
-def _by_choice(queryset, field: str, choices) -> list[GroupCount]:
-    rows = {row[field]: row for row in queryset.values(field).annotate(**_counts()).order_by()}
-    groups = [
-        GroupCount(code, str(label), rows[code]["questions"] if code in rows else 0, _askers(rows.get(code)))
-        for code, label in choices
-    ]
-    unstated = [row for code, row in rows.items() if code not in dict(choices)]
-    if unstated:
-        groups.append(
-            GroupCount(
-                "",
-                str(NOT_STATED),
-                sum(row["questions"] for row in unstated),
-                sum(_askers(row) for row in unstated),
-            )
-        )
-    return groups
-
-
-def _by_territory(queryset) -> list[GroupCount]:
-    rows = (
-        queryset.values("contribution__author_territory__slug", "contribution__author_territory__name")
-        .annotate(**_counts())
-        .order_by("-questions", "contribution__author_territory__name")
-    )
-    groups = [
-        GroupCount(
-            row["contribution__author_territory__slug"] or "",
-            row["contribution__author_territory__name"] or str(NOT_STATED),
-            row["questions"],
-            _askers(row),
-        )
-        for row in rows
-    ]
-    return sorted(groups, key=lambda group: not group.key)
+QUESTIONS = Tally(_counts, "questions", _askers, prefix="contribution__")
 
 
 def hearing_statistics(hearing: HearingPage) -> HearingStatistics:
     queryset = _questions(hearing)
     totals = queryset.aggregate(**_counts())
-    consented_gender = Case(
-        When(contribution__user__participant__gender_consent=True, then=F("contribution__user__participant__gender")),
-        default=Value(""),
-        output_field=CharField(),
-    )
     states = dict(queryset.values_list("state").annotate(count=Count("pk")))
     return HearingStatistics(
         questions=totals["questions"],
         askers=_askers(totals),
         by_channel=suppress_small_groups(
-            [group for group in _by_choice(queryset, "contribution__channel", Channel.choices) if group.contributions]
+            [
+                group
+                for group in QUESTIONS.by_choice(queryset, "contribution__channel", Channel.choices)
+                if group.contributions
+            ]
         ),
-        by_territory=suppress_small_groups(_by_territory(queryset)),
-        by_sector=suppress_small_groups(_by_choice(queryset, "contribution__author_sector", Sector.choices)),
-        by_gender=suppress_small_groups(
-            _by_choice(queryset.annotate(gender=consented_gender), "gender", Gender.choices)
-        ),
+        by_territory=suppress_small_groups(QUESTIONS.by_territory(queryset)),
+        by_sector=suppress_small_groups(QUESTIONS.by_choice(queryset, "contribution__author_sector", Sector.choices)),
+        by_gender=suppress_small_groups(QUESTIONS.by_gender(queryset)),
         by_state=[(state.value, str(state.label), states.get(state.value, 0)) for state in QuestionState],
     )
 
