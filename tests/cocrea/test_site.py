@@ -1,7 +1,9 @@
 import pytest
 from django.urls import reverse
+from wagtail.models import get_page_models
 
 from cocrea.models import HomePage
+from core.pages import ReadersLanguageMixin
 from tests.parsed import soup, text
 from tests.site import seed_demo
 
@@ -98,3 +100,12 @@ def test_missing_api_object_is_a_404_not_a_redirect(client, seeded):
 
     assert response.status_code == 404
     assert response.json()["message"]
+
+
+def test_every_page_model_of_the_site_keeps_a_reader_in_their_language():
+    """A page model without the mixin links an English reader back to the Spanish site."""
+    site_apps = {"cocrea", "consultations", "forum", "budgets", "hearings"}
+    models = [model for model in get_page_models() if model._meta.app_label in site_apps]
+
+    assert len(models) >= 8
+    assert [model.__name__ for model in models if not issubclass(model, ReadersLanguageMixin)] == []
