@@ -48,8 +48,8 @@ def _quoted(proposals: Iterable[Proposal]) -> str:
 
 
 def _not_on_ballot(proposal: Proposal, envelopes: list[BudgetEnvelope]) -> Refused | None:
-    if proposal.hidden:
-        return Refused(_("«%(title)s» is not on the ballot.") % {"title": proposal.title})
+    if proposal.hidden:  # named to nobody
+        return Refused(_("This project is not on the ballot."))
     if proposal.merged_into_id is not None:
         return Refused(
             _("«%(title)s» was merged into «%(other)s»: choose that one.")

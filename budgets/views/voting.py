@@ -93,13 +93,22 @@ def ballot_choice(page: BudgetProcessPage, request):
     level, message, status = "success", "", 200
     proposal = None
     if refusal is None and form.is_valid():
+        # Public proposals only: a hidden one is not named to anyone (its title stays out of
+        # the answer), though a voter may still take it off a ballot made before.
         proposal = (
-            Proposal.objects.filter(process=process, pk=form.cleaned_data["proposal"])
+            Proposal.objects.public()
+            .filter(process=process, pk=form.cleaned_data["proposal"])
             .select_related("territory", "merged_into", "process")
             .first()
         )
     if refusal is not None:
         level, message, status = "error", refusal.message, refusal.status
+    elif proposal is None and form.cleaned_data["action"] == "remove":
+        cast = services.ballot_of(process, request.user)
+        request.session[_draft_key(process)] = services.draft_remove(
+            _draft(request, process, cast), form.cleaned_data["proposal"]
+        )
+        message = _("The project is no longer on your ballot.")
     elif proposal is None:
         level, message, status = "error", _("This project is not on the ballot."), 400
     else:

@@ -356,3 +356,28 @@ def test_the_english_home_page_lists_an_edition_not_yet_translated_under_its_eng
     card = home.select_one(f".home-budgets a[href='{english_path}']")
     assert card is not None and card.get_text(strip=True) == voting.title
     assert client.get(english_path).status_code == 200
+
+
+@pytest.mark.parametrize("action", ["add", "remove"])
+def test_the_ballot_never_names_a_hidden_proposal(signed_in, voting, candidates, action):
+    """Counting ids upwards through the ballot's form must not read hidden proposals' titles."""
+    hidden = candidates["posta"]
+    hidden.hidden = True
+    hidden.save(update_fields=["hidden"])
+
+    response = choose(signed_in, voting, hidden, action=action, HTTP_ACCEPT="application/json")
+
+    assert hidden.title not in response.content.decode()
+    assert hidden.title not in response.json()["message"]
+
+
+def test_a_proposal_hidden_after_it_was_chosen_can_still_be_taken_off(signed_in, voting, candidates):
+    posta = candidates["posta"]
+    choose(signed_in, voting, posta)
+    posta.hidden = True
+    posta.save(update_fields=["hidden"])
+
+    response = choose(signed_in, voting, posta, action="remove", HTTP_ACCEPT="application/json")
+
+    assert response.json()["level"] == "success"
+    assert posta.pk not in signed_in.session[f"budgets:draft:{voting.pk}"]
