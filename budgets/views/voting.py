@@ -9,6 +9,7 @@ from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from discussions.errors import Refused
 
@@ -24,11 +25,28 @@ def _draft_key(process: BudgetProcessPage) -> str:
 
 
 def _draft(request, process: BudgetProcessPage, ballot) -> list[int]:
-    """The ballot being prepared: in the session, or, on a first visit, the one cast."""
+    """The ballot being prepared: in the session, or, on a first visit, the one cast —
+    without the projects that left the ballot since they were chosen (hidden, merged,
+    evaluated again): the voter is told how many, and could not remove them otherwise."""
     draft = request.session.get(_draft_key(process))
     if draft is None:
         draft = list(ballot.choices.values_list("proposal_id", flat=True)) if ballot is not None else []
-    return [int(pk) for pk in draft]
+    draft = [int(pk) for pk in draft]
+    still = set(Proposal.objects.candidates().filter(process=process, pk__in=draft).values_list("pk", flat=True))
+    gone = len([pk for pk in draft if pk not in still])
+    if gone:
+        draft = [pk for pk in draft if pk in still]
+        request.session[_draft_key(process)] = draft
+        messages.info(
+            request,
+            ngettext(
+                "A project you had chosen is no longer on the ballot: it was taken off yours.",
+                "%(count)d projects you had chosen are no longer on the ballot: they were taken off yours.",
+                gone,
+            )
+            % {"count": gone},
+        )
+    return draft
 
 
 def _territory(user):

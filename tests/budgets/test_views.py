@@ -381,3 +381,19 @@ def test_a_proposal_hidden_after_it_was_chosen_can_still_be_taken_off(signed_in,
 
     assert response.json()["level"] == "success"
     assert posta.pk not in signed_in.session[f"budgets:draft:{voting.pk}"]
+
+
+def test_a_project_that_left_the_ballot_after_it_was_chosen_leaves_the_draft_and_the_voter_is_told(
+    signed_in, voting, candidates
+):
+    canal, posta = candidates["canal"], candidates["posta"]
+    choose(signed_in, voting, canal)
+    choose(signed_in, voting, posta)
+    posta.hidden = True
+    posta.save(update_fields=["hidden"])
+
+    soup = page(signed_in.get(url(voting, "ballot")))
+
+    assert signed_in.session[f"budgets:draft:{voting.pk}"] == [canal.pk]
+    notice = text(soup.select_one(".message--info"))
+    assert "ya no está en la cédula" in notice and posta.title not in notice
