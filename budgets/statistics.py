@@ -3,7 +3,7 @@
 
 Counted from the ballots alone (each is one voter), never from their choices. Groups of
 fewer than 5 voters are shown as "fewer than 5" (``discussions.statistics``), and a
-district is named with its province.
+district is named (with its province) only when five voters or more gave it.
 """
 
 from dataclasses import dataclass
@@ -14,9 +14,11 @@ from django.utils.translation import gettext_lazy
 
 from core.models import Gender, Sector, fold
 from discussions.charts import ChartSection, bar_chart
-from discussions.statistics import GroupCount, suppress_small_groups
+from discussions.statistics import SMALLEST_GROUP, GroupCount, suppress_small_groups
 
 from .models import AgeBand, Ballot, BudgetProcessPage, Channel
+
+OTHER_DISTRICTS = gettext_lazy("Other districts (fewer than 5 voters each)")
 
 NOT_STATED = gettext_lazy("Not stated")
 
@@ -75,10 +77,17 @@ def _by_district(ballots) -> list[GroupCount]:
         key = (province, fold(row["district"]))
         entry = merged.setdefault(key, [row["district"], 0])
         entry[1] += row["count"]
-    groups = [
-        _group(f"{fold(province)}/{folded}", f"{name} ({province})" if province else name, count)
-        for (province, folded), (name, count) in merged.items()
-    ]
+    # A district is the voter's own words: only one that at least SMALLEST_GROUP voters
+    # gave is shown by name. The rest are one row, so no single voter publishes a label
+    # (an insult, a name) nor is recognised by a district only they wrote.
+    groups, others = [], 0
+    for (province, folded), (name, count) in merged.items():
+        if count >= SMALLEST_GROUP:
+            groups.append(_group(f"{fold(province)}/{folded}", f"{name} ({province})" if province else name, count))
+        else:
+            others += count
+    if others:
+        groups.append(_group("otros", str(OTHER_DISTRICTS), others))
     unstated = ballots.filter(district="").count()
     if unstated:
         groups.append(_group("", str(NOT_STATED), unstated))

@@ -397,3 +397,26 @@ def test_a_project_that_left_the_ballot_after_it_was_chosen_leaves_the_draft_and
     assert signed_in.session[f"budgets:draft:{voting.pk}"] == [canal.pk]
     notice = text(soup.select_one(".message--info"))
     assert "ya no está en la cédula" in notice and posta.title not in notice
+
+
+def test_a_district_only_a_few_voters_wrote_is_never_published_by_name(client, voting, candidates, clerk):
+    """A voter's free text becomes a public label only when five voters or more gave it."""
+    districts = ["Bellavista"] * 5 + ["Insulto al alcalde Pérez"]
+    for number, district in enumerate(districts):
+        ballots.paper_ballot_enter(
+            process=voting,
+            staff=clerk,
+            dni=f"{51000000 + number}",
+            birth_date=factories.ADULT,
+            territory=Territory.objects.get(slug="jaen"),
+            district=district,
+            channel="workshop",
+            proposal_ids=[candidates["becas"].pk],
+        )
+
+    soup = page(client.get(url(voting, "statistics")))
+
+    rows = [text(row.th) for row in soup.select("#stats-district-heading ~ table tbody tr")]
+    assert "Bellavista (Jaén)" in rows
+    assert "Insulto al alcalde Pérez" not in soup.get_text()
+    assert "Otros distritos (menos de 5 votantes cada uno)" in rows
