@@ -104,6 +104,15 @@ def _live_translation(page, language: str, request):
     return remembered[key]
 
 
+def with_language(path: str, language: str) -> str:
+    """``path`` under ``language``'s prefix: Wagtail put the page's own language first,
+    "/es/foro/" becomes "/en/foro/". A path without a language prefix is left alone."""
+    own_language, _, rest = path.lstrip("/").partition("/")
+    if own_language in dict(settings.LANGUAGES) and own_language != language:
+        return f"/{language}/{rest}"
+    return path
+
+
 class ReadersLanguageMixin:
     """For every page model, before ``Page``: a page linked while the site is read in
     another language leads to its version in that language — its translation, or until
@@ -122,11 +131,7 @@ class ReadersLanguageMixin:
         if parts is None or parts[2] is None:
             return parts
         site_id, root_url, path = parts
-        # Wagtail put the page's own language first: "/es/foro/" becomes "/en/foro/".
-        own_language, _, rest = path.lstrip("/").partition("/")
-        if own_language in dict(settings.LANGUAGES):
-            path = f"/{language}/{rest}"
-        return site_id, root_url, path
+        return site_id, root_url, with_language(path, language)
 
 
 def in_language(pages, locale) -> list:

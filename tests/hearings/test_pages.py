@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from bs4 import BeautifulSoup
 from django.core.files.base import ContentFile
+from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -227,3 +228,18 @@ def test_a_commitment_never_names_an_unpublished_page(client, plan, hearing):
     page = _soup(client.get(hearing.url))
 
     assert plan.title not in page.select_one("#compromisos").get_text()
+
+
+def test_a_questions_forms_rendered_for_live_english_readers_stay_under_en(home_page, hearing):
+    """Live fragments are rendered after the commit, outside any request, once per
+    language: the English rendering's forms must not send a reader to the Spanish site."""
+    english_home(home_page)
+    template = Template("{% load hearings_tags %}{% hearing_url hearing 'support' 7 %}")
+
+    with translation.override("en"):
+        english = template.render(Context({"hearing": hearing}))
+    with translation.override("es"):
+        spanish = template.render(Context({"hearing": hearing}))
+
+    assert english == "/en/" + spanish.split("/", 2)[2]
+    assert spanish.startswith("/es/") and spanish.endswith("/preguntas/7/apoyar/")
