@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 from django.urls import reverse
 from wagtail.models import get_page_models
 
@@ -109,3 +110,14 @@ def test_every_page_model_of_the_site_keeps_a_reader_in_their_language():
 
     assert len(models) >= 8
     assert [model.__name__ for model in models if not issubclass(model, ReadersLanguageMixin)] == []
+
+
+def test_a_form_sent_without_its_csrf_cookie_says_nothing_was_saved():
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(reverse("discussions:post"), {"comment": "Mi aporte"})
+
+    assert response.status_code == 403
+    page = soup(response)
+    assert text(page.select_one("h1")) == "El formulario había caducado"
+    assert "Nada se guardó" in text(page.select_one("main"))

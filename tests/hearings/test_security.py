@@ -301,3 +301,15 @@ def test_a_closed_hearing_takes_no_more_live_changes(hearing, participant, moder
     with pytest.raises(NotAllowed):
         ask(ParticipantFactory(), text="Tarde", hearing=hearing)
     assert hearing.questions_close <= timezone.now() + timedelta(seconds=1)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "participant"])
+def test_a_refused_console_says_why_in_the_readers_language(client, hearing, participant, who):
+    if who == "participant":
+        client.force_login(participant.user)
+
+    page = BeautifulSoup(client.get(_route(hearing, "console")).content, "html.parser")
+
+    assert page.select_one("h1").get_text(strip=True) == "No permitido"
+    login = page.select_one("main a[href*='/cuenta/entrar/']")
+    assert (login is not None) == (who == "anonymous")
